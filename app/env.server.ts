@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the app reads, checked once at start-up. Each entry says what it is
+ * for, so a failed start names the variable and its purpose (README: Configuration).
+ */
+const booleanFlag = z
+  .enum(["1", "0", "true", "false", ""])
+  .transform((value) => value === "1" || value === "true");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  SHOPIFY_API_KEY: z.string().min(1).describe("the app's client id from the Partner Dashboard"),
+  SHOPIFY_API_SECRET: z
+    .string()
+    .min(1)
+    .describe("the app's client secret; signs sessions and verifies webhook HMACs"),
+  SHOPIFY_APP_URL: z.url().describe("public https URL of this app (also the ACP base URL)"),
+  SCOPES: z
+    .string()
+    .optional()
+    .describe("access scopes; normally taken from shopify.app.toml, set only to override"),
+  DATABASE_URL: z
+    .string()
+    .default("file:./prisma/dev.sqlite")
+    .describe("file:<path> for SQLite (default) or postgresql://… for several instances"),
+  APP_ENCRYPTION_KEYS: z
+    .string()
+    .regex(
+      /^([a-z0-9_-]+:[A-Za-z0-9+/]{43}=)(,[a-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/,
+      "expected id:base64key[,id:base64key…] with 32-byte keys",
+    )
+    .optional()
+    .describe("keys that encrypt stored secrets (first one encrypts; all decrypt, for rotation)"),
+  ACP_SANDBOX: booleanFlag
+    .default(false)
+    .describe("route Shopify and Stripe calls to the local sandbox (demo and tests)"),
+  SANDBOX_SHOPIFY_URL: z
+    .url()
+    .optional()
+    .describe("base URL of the sandbox Shopify Admin API (sandbox mode only)"),
+  SANDBOX_STRIPE_URL: z.url().optional().describe("base URL of the sandbox Stripe API (sandbox mode only)"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("log verbosity"),
+});
+
+/** Rules that involve several variables; checked even when single variables are also wrong. */
+function crossFieldProblems(source: Record<string, string | undefined>): { name: string; message: string }[] {
+  const problems: { name: string; message: string }[] = [];
+  const sandbox = source.ACP_SANDBOX === "1" || source.ACP_SANDBOX === "true";
+  const production = (source.NODE_ENV ?? "production") === "production";
+  if (production && !sandbox && !source.APP_ENCRYPTION_KEYS) {
+    problems.push({ name: "APP_ENCRYPTION_KEYS", message: "required in production" });
+  }
+  if (sandbox && !source.SANDBOX_SHOPIFY_URL) {
+    problems.push({ name: "SANDBOX_SHOPIFY_URL", message: "required when ACP_SANDBOX=1" });
+  }
+  return problems;
+}
+
+export type Env = z.infer<typeof envSchema>;
+
+export class InvalidEnvironmentError extends Error {}
+
+/** Parses `source`; on failure the message lists every bad variable with what it is for. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  const problems = crossFieldProblems(source);
+  if (result.success && problems.length === 0) return result.data;
+  const shape = envSchema.shape as Record<string, z.ZodType>;
+  for (const issue of result.error?.issues ?? []) {
+    const name = String(issue.path[0] ?? "?");
+    problems.push({ name, message: source[name] === undefined ? "missing" : issue.message });
+  }
+  const lines = problems.map(({ name, message }) => {
+    const purpose = shape[name]?.description;
+    return `  - ${name}: ${message}${purpose ? ` (${purpose})` : ""}`;
+  });
+  throw new InvalidEnvironmentError(`Invalid environment configuration:\n${lines.join("\n")}`);
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process (parsed on first use, at start-up). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { freePort, waitForHttp } from "./net";
+import { freshSqliteUrl } from "./database";
+import { ROOT } from "./paths";
+
+export const TEST_API_KEY = "test-api-key";
+export const TEST_API_SECRET = "test-api-secret-0123456789";
+/** A valid 32-byte key, used only by tests. */
+export const TEST_ENCRYPTION_KEYS = "k1:" + Buffer.alloc(32, 7).toString("base64");
+
+export interface AppServer {
+  url: string;
+  databaseUrl: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the built production server (`remix-serve build/server/index.js`) on 127.0.0.1 with its
+ * own database, exactly as `npm start` would, and waits until it answers.
+ */
+export async function startAppServer(
+  options: { env?: Record<string, string>; databaseUrl?: string } = {},
+): Promise<AppServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const databaseUrl = options.databaseUrl ?? freshSqliteUrl();
+  let output = "";
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        SHOPIFY_API_KEY: TEST_API_KEY,
+        SHOPIFY_API_SECRET: TEST_API_SECRET,
+        SHOPIFY_APP_URL: url,
+        SCOPES: "read_products,write_orders",
+        DATABASE_URL: databaseUrl,
+        APP_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    await Promise.race([
+      waitForHttp(`${url}/healthz`),
+      exited.then(() => {
+        throw new Error(`app server exited during start:\n${output}`);
+      }),
+    ]);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    url,
+    databaseUrl,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await exited;
+      }
+    },
+  };
+}
