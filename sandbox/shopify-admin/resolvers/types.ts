@@ -1,0 +1,33 @@
+import type { GraphQLResolveInfo } from "graphql";
+import type { ShopState } from "../store";
+
+/** What every resolver gets: the shop the request is for and the sandbox's side channels. */
+export interface SandboxContext {
+  shop: ShopState;
+  /** The sandbox clock (tests may move it). */
+  now(): Date;
+  /** Queue a webhook to the app exactly as Shopify would send it (if the app subscribed). */
+  emitWebhook(topic: string, payload: Record<string, unknown>): void;
+  /** http://127.0.0.1:<port> of the sandbox itself (bulk result files are served there). */
+  baseUrl: string;
+  /** Admin API version of the request path, e.g. "2026-04". */
+  apiVersion: string;
+}
+
+/**
+ * A root field resolver. Returned objects are "views": plain objects whose properties are either
+ * values or functions `(args, context, info) => value` (graphql-js's default field resolver calls
+ * them), so nested connections and arguments need no separate resolver map. Objects returned
+ * where an interface or union is expected carry `__typename`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RootResolver = (
+  args: Record<string, any>,
+  context: SandboxContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+export interface ResolverModule {
+  Query?: Record<string, RootResolver>;
+  Mutation?: Record<string, RootResolver>;
+}

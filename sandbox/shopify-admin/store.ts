@@ -1,0 +1,369 @@
+/**
+ * The sandbox store's in-memory state: one `ShopState` per shop domain. Plain data in Shopify's
+ * own vocabulary (GIDs, decimal-string money as the Admin API returns it), so resolvers can build
+ * GraphQL objects from it directly. This file is the contract between the catalog resolvers,
+ * the commerce resolvers, the fixtures and the control endpoint.
+ */
+
+export type Gid = string;
+/** Decimal string in the currency's major unit, as the Admin API returns `Decimal`/`Money.amount`. */
+export type Decimal = string;
+
+export interface MoneyV2 {
+  amount: Decimal;
+  currencyCode: string;
+}
+
+export interface Location {
+  id: Gid;
+  name: string;
+  isActive: boolean;
+  countryCode: string;
+}
+
+export interface InventoryLevel {
+  locationId: Gid;
+  available: number;
+  updatedAt: string;
+}
+
+export interface InventoryItem {
+  id: Gid;
+  sku: string | null;
+  tracked: boolean;
+  requiresShipping: boolean;
+  weight: { value: number; unit: "GRAMS" | "KILOGRAMS" | "OUNCES" | "POUNDS" } | null;
+  levels: InventoryLevel[];
+}
+
+export interface ProductImage {
+  id: Gid;
+  url: string;
+  altText: string | null;
+  width: number;
+  height: number;
+}
+
+export interface Variant {
+  id: Gid;
+  productId: Gid;
+  title: string;
+  sku: string | null;
+  barcode: string | null;
+  price: Decimal;
+  compareAtPrice: Decimal | null;
+  inventoryPolicy: "DENY" | "CONTINUE";
+  taxable: boolean;
+  selectedOptions: { name: string; value: string }[];
+  imageId: Gid | null;
+  inventoryItem: InventoryItem;
+  /** Fixed prices per market currency (Markets price lists); absent → converted from shop currency. */
+  contextualPrices: { currencyCode: string; price: Decimal; compareAtPrice: Decimal | null }[];
+  position: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Metafield {
+  id: Gid;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+}
+
+export interface Product {
+  id: Gid;
+  handle: string;
+  title: string;
+  descriptionHtml: string;
+  vendor: string;
+  productType: string;
+  status: "ACTIVE" | "DRAFT" | "ARCHIVED";
+  tags: string[];
+  isGiftCard: boolean;
+  /** Published to the Online Store sales channel (drives `onlineStoreUrl`). */
+  publishedOnlineStore: boolean;
+  category: { id: Gid; fullName: string } | null;
+  options: { id: Gid; name: string; position: number; values: string[] }[];
+  images: ProductImage[];
+  variants: Variant[];
+  metafields: Metafield[];
+  collectionIds: Gid[];
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+export interface Collection {
+  id: Gid;
+  handle: string;
+  title: string;
+}
+
+export interface ShopPolicy {
+  type: "REFUND_POLICY" | "PRIVACY_POLICY" | "TERMS_OF_SERVICE" | "SHIPPING_POLICY";
+  title: string;
+  body: string;
+  url: string;
+}
+
+export interface Market {
+  id: Gid;
+  handle: string;
+  name: string;
+  currencyCode: string;
+  countryCodes: string[];
+  primary: boolean;
+  /** Multiplier from shop currency when no fixed contextual price exists. */
+  conversionRate: number;
+}
+
+/** Shipping zones and rates the draft-order calculator offers (Shopify "shipping profiles"). */
+export interface ShippingZone {
+  id: Gid;
+  name: string;
+  countryCodes: string[];
+  rates: ShippingRate[];
+}
+
+export interface ShippingRate {
+  handle: string;
+  title: string;
+  price: Decimal;
+  /** Free above this subtotal (shop currency), like Shopify's price-based rate conditions. */
+  freeAbove: Decimal | null;
+  minDeliveryDays: number;
+  maxDeliveryDays: number;
+}
+
+export interface TaxRate {
+  countryCode: string;
+  provinceCode: string | null;
+  title: string;
+  rate: number;
+  /** Whether shipping is taxed in this region. */
+  shippingTaxed: boolean;
+}
+
+export interface DiscountCode {
+  code: string;
+  kind: "PERCENTAGE" | "FIXED_AMOUNT" | "FREE_SHIPPING";
+  value: number;
+  minimumSubtotal: Decimal | null;
+  active: boolean;
+  /** Automatic discounts apply without a code when `acceptAutomaticDiscounts` is set. */
+  automatic: boolean;
+  title: string;
+}
+
+export interface MailingAddress {
+  firstName?: string | null;
+  lastName?: string | null;
+  company?: string | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  provinceCode?: string | null;
+  countryCode?: string | null;
+  zip?: string | null;
+  phone?: string | null;
+}
+
+export interface OrderLineItem {
+  id: Gid;
+  variantId: Gid | null;
+  productId: Gid | null;
+  title: string;
+  variantTitle: string | null;
+  sku: string | null;
+  quantity: number;
+  originalUnitPrice: Decimal;
+  discountedTotal: Decimal;
+  taxLines: { title: string; rate: number; price: Decimal }[];
+  requiresShipping: boolean;
+  currentQuantity: number;
+  fulfilledQuantity: number;
+}
+
+export interface OrderTransaction {
+  id: Gid;
+  kind: "SALE" | "AUTHORIZATION" | "CAPTURE" | "REFUND" | "VOID";
+  status: "SUCCESS" | "PENDING" | "FAILURE" | "ERROR";
+  gateway: string;
+  amount: Decimal;
+  currencyCode: string;
+  authorizationCode: string | null;
+  parentId: Gid | null;
+  processedAt: string;
+}
+
+export interface Fulfillment {
+  id: Gid;
+  status: "SUCCESS" | "CANCELLED" | "ERROR" | "FAILURE" | "OPEN" | "PENDING";
+  trackingCompany: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+  lineItems: { lineItemId: Gid; quantity: number }[];
+  events: { id: Gid; status: string; happenedAt: string; message: string | null }[];
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+  estimatedDeliveryAt: string | null;
+}
+
+export interface Refund {
+  id: Gid;
+  createdAt: string;
+  note: string | null;
+  amount: Decimal;
+  currencyCode: string;
+  lineItems: { lineItemId: Gid; quantity: number; restockType: string }[];
+  transactionIds: Gid[];
+}
+
+export interface Order {
+  id: Gid;
+  legacyResourceId: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  currencyCode: string;
+  presentmentCurrencyCode: string;
+  sourceName: string | null;
+  sourceIdentifier: string | null;
+  tags: string[];
+  note: string | null;
+  customAttributes: { key: string; value: string }[];
+  shippingAddress: MailingAddress | null;
+  billingAddress: MailingAddress | null;
+  lineItems: OrderLineItem[];
+  shippingLines: {
+    title: string;
+    code: string | null;
+    price: Decimal;
+    taxLines: { title: string; rate: number; price: Decimal }[];
+  }[];
+  taxesIncluded: boolean;
+  subtotal: Decimal;
+  totalDiscounts: Decimal;
+  totalShipping: Decimal;
+  totalTax: Decimal;
+  total: Decimal;
+  discountCodes: string[];
+  transactions: OrderTransaction[];
+  fulfillments: Fulfillment[];
+  refunds: Refund[];
+  displayFinancialStatus:
+    | "PENDING"
+    | "AUTHORIZED"
+    | "PAID"
+    | "PARTIALLY_PAID"
+    | "PARTIALLY_REFUNDED"
+    | "REFUNDED"
+    | "VOIDED";
+  displayFulfillmentStatus: "UNFULFILLED" | "PARTIALLY_FULFILLED" | "FULFILLED" | "IN_PROGRESS" | "ON_HOLD";
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  closed: boolean;
+  /** The order status page (`statusPageUrl` in the Admin API). */
+  statusPageUrl: string;
+  createdAt: string;
+  updatedAt: string;
+  processedAt: string;
+}
+
+export interface DraftOrder {
+  id: Gid;
+  name: string;
+  status: "OPEN" | "INVOICE_SENT" | "COMPLETED";
+  /** The DraftOrderInput it was created/updated with (validated), recalculated on read. */
+  input: Record<string, unknown>;
+  orderId: Gid | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BulkOperation {
+  id: Gid;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+  type: "QUERY" | "MUTATION";
+  query: string;
+  groupObjects: boolean;
+  errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" | null;
+  objectCount: number;
+  rootObjectCount: number;
+  fileSize: number | null;
+  url: string | null;
+  partialDataUrl: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface AppInstallation {
+  /** The offline access token the app must send (`X-Shopify-Access-Token`). */
+  accessToken: string;
+  scopes: string[];
+  /** Where and how webhooks go: the app's base URL and the secret that signs them. */
+  appUrl: string | null;
+  apiSecret: string | null;
+  /** topic (`products/update`) → relative or absolute URI, from the app's toml subscriptions. */
+  webhookSubscriptions: Record<string, string>;
+}
+
+export interface ShopState {
+  domain: string;
+  id: Gid;
+  name: string;
+  email: string;
+  currencyCode: string;
+  primaryDomainUrl: string;
+  taxesIncluded: boolean;
+  weightUnit: "GRAMS" | "KILOGRAMS" | "OUNCES" | "POUNDS";
+  ianaTimezone: string;
+  shipsToCountries: string[];
+  enabledPresentmentCurrencies: string[];
+  plan: { partnerDevelopment: boolean; shopifyPlus: boolean };
+  installation: AppInstallation;
+  locations: Location[];
+  products: Map<Gid, Product>;
+  collections: Map<Gid, Collection>;
+  policies: ShopPolicy[];
+  markets: Market[];
+  shippingZones: ShippingZone[];
+  taxRates: TaxRate[];
+  discountCodes: DiscountCode[];
+  draftOrders: Map<Gid, DraftOrder>;
+  orders: Map<Gid, Order>;
+  bulkOperations: Map<Gid, BulkOperation>;
+  /** Monotonic id source for new objects (per shop, deterministic for tests). */
+  nextId: number;
+}
+
+/** A new numeric id for `type`, as a GID: `gid://shopify/<type>/<n>`. */
+export function newGid(shop: ShopState, type: string): Gid {
+  shop.nextId += 1;
+  return `gid://shopify/${type}/${shop.nextId}`;
+}
+
+export function numericId(gid: Gid): string {
+  return gid.slice(gid.lastIndexOf("/") + 1);
+}
+
+export function findVariant(shop: ShopState, id: Gid): { product: Product; variant: Variant } | null {
+  for (const product of shop.products.values()) {
+    const variant = product.variants.find((candidate) => candidate.id === id);
+    if (variant) return { product, variant };
+  }
+  return null;
+}
+
+/** Units available to sell across active locations (what `inventoryQuantity` reports). */
+export function availableQuantity(shop: ShopState, item: InventoryItem): number {
+  const active = new Set(
+    shop.locations.filter((location) => location.isActive).map((location) => location.id),
+  );
+  return item.levels
+    .filter((level) => active.has(level.locationId))
+    .reduce((sum, level) => sum + level.available, 0);
+}
