@@ -20,8 +20,8 @@ export interface SandboxContext {
  * them), so nested connections and arguments need no separate resolver map. Objects returned
  * where an interface or union is expected carry `__typename`.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RootResolver = (
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arguments are checked by the schema
   args: Record<string, any>,
   context: SandboxContext,
   info: GraphQLResolveInfo,
