@@ -309,6 +309,8 @@ export interface AppInstallation {
   apiSecret: string | null;
   /** topic (`products/update`) → relative or absolute URI, from the app's toml subscriptions. */
   webhookSubscriptions: Record<string, string>;
+  /** Set by the sandbox's uninstall: the token stops working and no more webhooks go out. */
+  uninstalledAt?: string | null;
 }
 
 export interface ShopState {
@@ -324,6 +326,8 @@ export interface ShopState {
   shipsToCountries: string[];
   enabledPresentmentCurrencies: string[];
   plan: { partnerDevelopment: boolean; shopifyPlus: boolean };
+  /** The store's business address (`Shop.shopAddress` / deprecated `billingAddress`). */
+  address?: MailingAddress;
   installation: AppInstallation;
   locations: Location[];
   products: Map<Gid, Product>;
@@ -340,6 +344,55 @@ export interface ShopState {
   nextId: number;
 }
 
+/**
+ * A shop with an empty catalog, installed for the app with `accessToken`. Fixtures fill it in;
+ * `firstId` keeps GIDs of different shops apart (Shopify ids are global, not per shop).
+ */
+export function createShopState(init: {
+  domain: string;
+  accessToken: string;
+  firstId?: number;
+  overrides?: Partial<ShopState>;
+}): ShopState {
+  const handle = init.domain.replace(/\.myshopify\.com$/, "");
+  const firstId = init.firstId ?? 1000;
+  return {
+    domain: init.domain,
+    id: `gid://shopify/Shop/${firstId}`,
+    name: handle,
+    email: `owner@${handle}.example`,
+    currencyCode: "USD",
+    primaryDomainUrl: `https://${init.domain}`,
+    taxesIncluded: false,
+    weightUnit: "KILOGRAMS",
+    ianaTimezone: "America/New_York",
+    shipsToCountries: [],
+    enabledPresentmentCurrencies: ["USD"],
+    plan: { partnerDevelopment: true, shopifyPlus: false },
+    installation: {
+      accessToken: init.accessToken,
+      scopes: [],
+      appUrl: null,
+      apiSecret: null,
+      webhookSubscriptions: {},
+      uninstalledAt: null,
+    },
+    locations: [],
+    products: new Map(),
+    collections: new Map(),
+    policies: [],
+    markets: [],
+    shippingZones: [],
+    taxRates: [],
+    discountCodes: [],
+    draftOrders: new Map(),
+    orders: new Map(),
+    bulkOperations: new Map(),
+    nextId: firstId,
+    ...init.overrides,
+  };
+}
+
 /** A new numeric id for `type`, as a GID: `gid://shopify/<type>/<n>`. */
 export function newGid(shop: ShopState, type: string): Gid {
   shop.nextId += 1;
@@ -351,11 +404,76 @@ export function numericId(gid: Gid): string {
 }
 
 export function findVariant(shop: ShopState, id: Gid): { product: Product; variant: Variant } | null {
+  return lookup(shop, "byVariantId", id);
+}
+
+/** The variant that owns an inventory item (Shopify: one item per variant). */
+export function findInventoryItem(
+  shop: ShopState,
+  id: Gid,
+): { product: Product; variant: Variant; item: InventoryItem } | null {
+  const hit = lookup(shop, "byInventoryItemId", id);
+  return hit ? { ...hit, item: hit.variant.inventoryItem } : null;
+}
+
+/**
+ * Variant and inventory-item lookups go through a per-shop index so that 100k-variant stores stay
+ * fast. The index is rebuilt when the product count or `nextId` changed (every new object gets its
+ * id from `newGid`), and every hit is checked against the live data, so an edit that moved or
+ * removed a variant never returns a stale answer. Code that restructures products without
+ * `newGid` (hand-written ids) calls `invalidateIndex`.
+ */
+interface ShopIndex {
+  signature: string;
+  byVariantId: Map<Gid, { product: Product; variant: Variant }>;
+  byInventoryItemId: Map<Gid, { product: Product; variant: Variant }>;
+}
+
+const indexes = new WeakMap<ShopState, ShopIndex>();
+
+export function invalidateIndex(shop: ShopState): void {
+  indexes.delete(shop);
+}
+
+function indexSignature(shop: ShopState): string {
+  return `${shop.products.size}:${shop.nextId}`;
+}
+
+function buildIndex(shop: ShopState): ShopIndex {
+  const index: ShopIndex = {
+    signature: indexSignature(shop),
+    byVariantId: new Map(),
+    byInventoryItemId: new Map(),
+  };
   for (const product of shop.products.values()) {
-    const variant = product.variants.find((candidate) => candidate.id === id);
-    if (variant) return { product, variant };
+    for (const variant of product.variants) {
+      index.byVariantId.set(variant.id, { product, variant });
+      index.byInventoryItemId.set(variant.inventoryItem.id, { product, variant });
+    }
   }
-  return null;
+  indexes.set(shop, index);
+  return index;
+}
+
+function lookup(
+  shop: ShopState,
+  key: "byVariantId" | "byInventoryItemId",
+  id: Gid,
+): { product: Product; variant: Variant } | null {
+  const isCurrent = (hit: { product: Product; variant: Variant } | undefined) =>
+    !!hit &&
+    shop.products.get(hit.product.id) === hit.product &&
+    hit.product.variants.includes(hit.variant) &&
+    (key === "byVariantId" ? hit.variant.id : hit.variant.inventoryItem.id) === id;
+  let index = indexes.get(shop);
+  const fresh = !index || index.signature !== indexSignature(shop);
+  if (!index || fresh) index = buildIndex(shop);
+  const hit = index[key].get(id);
+  if (isCurrent(hit)) return hit!;
+  if (fresh || !hit) return null;
+  // The hit went stale (a variant moved or was removed in place): rebuild once and look again.
+  const rebuilt = buildIndex(shop)[key].get(id);
+  return isCurrent(rebuilt) ? rebuilt! : null;
 }
 
 /** Units available to sell across active locations (what `inventoryQuantity` reports). */
