@@ -1,0 +1,82 @@
+import { unauthenticated } from "../shopify.server";
+import { StoreUnavailableError } from "../checkout/gateway";
+
+const MAX_TRIES = 4;
+
+interface GraphqlErrorLike {
+  message?: string;
+  extensions?: { code?: string };
+}
+
+/**
+ * Runs one Admin GraphQL operation for a shop with its offline session. Throttling (cost-based
+ * `THROTTLED`) and transient 5xx/network failures are retried with backoff; anything still failing
+ * becomes StoreUnavailableError (the ACP layer answers 503 + Retry-After). A GraphQL validation
+ * error is a bug in our document and is rethrown as is.
+ */
+export async function adminGraphql<T>(
+  shop: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
+  const { admin } = await unauthenticated.admin(shop);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+    try {
+      const response = await admin.graphql(query, { variables });
+      const payload = (await response.json()) as { data?: T; errors?: GraphqlErrorLike[] };
+      if (payload.errors?.length) {
+        if (payload.errors.some((error) => error.extensions?.code === "THROTTLED")) {
+          lastError = new StoreUnavailableError("Shopify Admin API throttled the request");
+          await sleep(backoffMs(attempt));
+          continue;
+        }
+        throw new Error(`Admin API error: ${payload.errors.map((error) => error.message).join("; ")}`);
+      }
+      return payload.data as T;
+    } catch (error) {
+      if (isThrottled(error) || isTransient(error)) {
+        lastError = error;
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+      throw error;
+    }
+  }
+  throw lastError instanceof StoreUnavailableError
+    ? lastError
+    : new StoreUnavailableError(
+        `Shopify Admin API unavailable: ${String((lastError as Error)?.message ?? lastError)}`,
+      );
+}
+
+function backoffMs(attempt: number): number {
+  return Math.min(2000, 100 * 2 ** attempt) + Math.floor(Math.random() * 50);
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The client throws GraphqlQueryError for error payloads; THROTTLED is one of them. */
+function isThrottled(error: unknown): boolean {
+  const body = (error as { body?: { errors?: unknown } })?.body;
+  const errors = (body?.errors ?? (error as { graphQLErrors?: unknown })?.graphQLErrors) as unknown;
+  const list = Array.isArray(errors)
+    ? errors
+    : Array.isArray((errors as { graphQLErrors?: unknown })?.graphQLErrors)
+      ? (errors as { graphQLErrors: GraphqlErrorLike[] }).graphQLErrors
+      : [];
+  return list.some((item: GraphqlErrorLike) => item?.extensions?.code === "THROTTLED");
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return true;
+  if (error instanceof Response) return error.status >= 500 || error.status === 429;
+  const message = String((error as Error)?.message ?? "");
+  const status = (error as { response?: { status?: number } })?.response?.status;
+  if (typeof status === "number") return status >= 500 || status === 429;
+  return /fetch failed|ECONNRESET|ECONNREFUSED|socket hang up|network|Internal Server Error|Service Unavailable|Too Many Requests|\b5\d\d\b|\b429\b/i.test(
+    message,
+  );
+}
