@@ -1,13 +1,41 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { inject } from "vitest";
 import { freePort, waitForHttp } from "./net";
 import { freshSqliteUrl } from "./database";
-import { ROOT } from "./paths";
+import { ROOT, TMP_DIR } from "./paths";
 
 export const TEST_API_KEY = "test-api-key";
 export const TEST_API_SECRET = "test-api-secret-0123456789";
 /** A valid 32-byte key, used only by tests. */
 export const TEST_ENCRYPTION_KEYS = "k1:" + Buffer.alloc(32, 7).toString("base64");
+
+/**
+ * Builds the production bundle once per test run, whichever worker gets here first; the others
+ * wait on the lock directory.
+ */
+export async function ensureAppBuilt(): Promise<void> {
+  const marker = path.join(TMP_DIR, `built-${inject("runId")}`);
+  const lock = path.join(TMP_DIR, "build.lock");
+  for (;;) {
+    if (existsSync(marker)) return;
+    try {
+      mkdirSync(lock);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      if (!existsSync(marker)) {
+        execFileSync("remix", ["vite:build", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+        writeFileSync(marker, "");
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
 
 export interface AppServer {
   url: string;
@@ -23,6 +51,7 @@ export interface AppServer {
 export async function startAppServer(
   options: { env?: Record<string, string>; databaseUrl?: string } = {},
 ): Promise<AppServer> {
+  await ensureAppBuilt();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const databaseUrl = options.databaseUrl ?? freshSqliteUrl();

@@ -1,0 +1,57 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { PrismaClient } from "@prisma/client";
+
+/**
+ * Puts the app's database into the state a real install leaves behind, for the demo and the
+ * tests: the shop row, its offline session (token the sandbox store accepts) and an agent with an
+ * API key. Written against the app's tables directly so it needs no app environment.
+ */
+export async function seedShopInstall(
+  db: PrismaClient,
+  options: { shop: string; accessToken: string; scopes: string[] },
+): Promise<void> {
+  await db.shop.upsert({
+    where: { domain: options.shop },
+    create: { domain: options.shop, scopes: options.scopes.join(",") },
+    update: { uninstalledAt: null, scopes: options.scopes.join(",") },
+  });
+  await db.session.upsert({
+    where: { id: `offline_${options.shop}` },
+    create: {
+      id: `offline_${options.shop}`,
+      shop: options.shop,
+      state: "",
+      isOnline: false,
+      accessToken: options.accessToken,
+      scope: options.scopes.join(","),
+    },
+    update: { accessToken: options.accessToken, scope: options.scopes.join(",") },
+  });
+}
+
+export interface SeededAgent {
+  agentId: string;
+  apiKey: string;
+}
+
+export async function seedAgent(
+  db: PrismaClient,
+  options: { shop: string; name: string; apiKey?: string; settings?: Record<string, unknown> },
+): Promise<SeededAgent> {
+  const agentId = `agt_${randomBytes(9).toString("base64url")}`;
+  const apiKey = options.apiKey ?? `acp_sk_${randomBytes(32).toString("base64url")}`;
+  await db.agent.create({
+    data: { id: agentId, shop: options.shop, name: options.name, ...options.settings },
+  });
+  await db.agentApiKey.create({
+    data: {
+      id: `key_${randomBytes(9).toString("base64url")}`,
+      shop: options.shop,
+      agentId,
+      label: "seed",
+      prefix: apiKey.slice(0, 13),
+      keyHash: createHash("sha256").update(apiKey).digest("hex"),
+    },
+  });
+  return { agentId, apiKey };
+}
