@@ -35,8 +35,29 @@ describe("parseEnv", () => {
   });
 
   it("requires the sandbox store URL in sandbox mode", () => {
-    expect(() => parseEnv({ ...valid, ACP_SANDBOX: "1" })).toThrow(
+    expect(() => parseEnv({ ...valid, NODE_ENV: "test", ACP_SANDBOX: "1" })).toThrow(
       /SANDBOX_SHOPIFY_URL: required when ACP_SANDBOX=1/,
     );
+  });
+
+  it("refuses sandbox mode in production or towards another host", () => {
+    expect(() =>
+      parseEnv({ ...valid, ACP_SANDBOX: "1", SANDBOX_SHOPIFY_URL: "http://127.0.0.1:4100" }),
+    ).toThrow(/ACP_SANDBOX: sandbox mode cannot run with NODE_ENV=production/);
+    expect(() =>
+      parseEnv({
+        ...valid,
+        NODE_ENV: "development",
+        ACP_SANDBOX: "1",
+        SANDBOX_SHOPIFY_URL: "https://shopify.com",
+      }),
+    ).toThrow(/SANDBOX_SHOPIFY_URL: must point at this machine/);
+    const sandboxed = parseEnv({
+      ...valid,
+      NODE_ENV: "test",
+      ACP_SANDBOX: "1",
+      SANDBOX_SHOPIFY_URL: "http://127.0.0.1:4100",
+    });
+    expect(sandboxed.ACP_SANDBOX).toBe(true);
   });
 });

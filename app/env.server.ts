@@ -43,6 +43,15 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("log verbosity"),
 });
 
+function isLoopbackUrl(value: string): boolean {
+  try {
+    const host = new URL(value).hostname;
+    return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
 /** Rules that involve several variables; checked even when single variables are also wrong. */
 function crossFieldProblems(source: Record<string, string | undefined>): { name: string; message: string }[] {
   const problems: { name: string; message: string }[] = [];
@@ -51,8 +60,17 @@ function crossFieldProblems(source: Record<string, string | undefined>): { name:
   if (production && !sandbox && !source.APP_ENCRYPTION_KEYS) {
     problems.push({ name: "APP_ENCRYPTION_KEYS", message: "required in production" });
   }
+  if (sandbox && production) {
+    problems.push({ name: "ACP_SANDBOX", message: "sandbox mode cannot run with NODE_ENV=production" });
+  }
   if (sandbox && !source.SANDBOX_SHOPIFY_URL) {
     problems.push({ name: "SANDBOX_SHOPIFY_URL", message: "required when ACP_SANDBOX=1" });
+  }
+  for (const name of ["SANDBOX_SHOPIFY_URL", "SANDBOX_STRIPE_URL"] as const) {
+    const value = source[name];
+    if (sandbox && value && !isLoopbackUrl(value)) {
+      problems.push({ name, message: "must point at this machine (127.0.0.1, ::1 or localhost)" });
+    }
   }
   return problems;
 }
