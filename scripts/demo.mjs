@@ -41,7 +41,7 @@ const env = {
 execFileSync("node", ["scripts/setup.mjs"], { stdio: "inherit", env });
 execFileSync("remix", ["vite:build", "--logLevel", "warn"], { stdio: "inherit", env });
 
-const app = spawn("remix-serve", ["build/server/index.js"], { stdio: "inherit", env });
+const app = spawn("node", ["server.mjs"], { stdio: "inherit", env });
 console.log(`\nACP app (demo) on ${appUrl}  — health: ${appUrl}/healthz`);
 const stop = () => app.kill("SIGTERM");
 process.on("SIGINT", stop);

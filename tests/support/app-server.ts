@@ -45,7 +45,7 @@ export interface AppServer {
 }
 
 /**
- * Starts the built production server (`remix-serve build/server/index.js`) on 127.0.0.1 with its
+ * Starts the built production server (`node server.mjs`, what `npm start` runs) on 127.0.0.1 with its
  * own database, exactly as `npm start` would, and waits until it answers.
  */
 export async function startAppServer(
@@ -58,7 +58,7 @@ export async function startAppServer(
   let output = "";
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"],
+    [path.join(ROOT, "server.mjs")],
     {
       cwd: ROOT,
       env: {

@@ -1,0 +1,28 @@
+// The production HTTP server: the Remix build behind Express, on HOST:PORT (127.0.0.1:3000 by
+// default). Kept small; request handling lives in app/.
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+
+const host = process.env.HOST || "127.0.0.1";
+const port = Number(process.env.PORT || 3000);
+const mode = process.env.NODE_ENV || "production";
+
+const build = await import("./build/server/index.js");
+const app = express();
+app.disable("x-powered-by");
+// Fingerprinted assets never change; everything else in build/client may.
+app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+app.use(express.static("build/client", { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, mode }));
+
+const server = app.listen(port, host, () => {
+  console.log(JSON.stringify({ level: "info", msg: "server.listening", url: `http://${host}:${port}`, mode }));
+});
+
+// Finish in-flight requests on SIGTERM so a rolling deploy drops nothing.
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}
