@@ -184,6 +184,13 @@ export interface OrderLineItem {
   requiresShipping: boolean;
   currentQuantity: number;
   fulfilledQuantity: number;
+  /** Optional fields below were added by the commerce module (orderCreate / draft completion). */
+  taxable?: boolean;
+  vendor?: string | null;
+  isGiftCard?: boolean;
+  customAttributes?: { key: string; value: string }[];
+  /** Order-level discount allocations: index into `Order.discountApplications`, amount. */
+  discountAllocations?: { application: number; amount: Decimal }[];
 }
 
 export interface OrderTransaction {
@@ -196,6 +203,7 @@ export interface OrderTransaction {
   authorizationCode: string | null;
   parentId: Gid | null;
   processedAt: string;
+  test?: boolean;
 }
 
 export interface Fulfillment {
@@ -210,6 +218,10 @@ export interface Fulfillment {
   updatedAt: string;
   deliveredAt: string | null;
   estimatedDeliveryAt: string | null;
+  /** "#1001.1": the order name and the fulfillment's position. */
+  name?: string;
+  locationId?: Gid | null;
+  fulfillmentOrderIds?: Gid[];
 }
 
 export interface Refund {
@@ -220,6 +232,31 @@ export interface Refund {
   currencyCode: string;
   lineItems: { lineItemId: Gid; quantity: number; restockType: string }[];
   transactionIds: Gid[];
+  /** Part of `amount` that refunded shipping. */
+  shippingAmount?: Decimal;
+}
+
+/** A group of line items to fulfill from one location (`Order.fulfillmentOrders`). */
+export interface FulfillmentOrder {
+  id: Gid;
+  status: "OPEN" | "IN_PROGRESS" | "CLOSED" | "CANCELLED" | "INCOMPLETE" | "SCHEDULED" | "ON_HOLD";
+  requestStatus: "UNSUBMITTED";
+  locationId: Gid | null;
+  lineItems: { id: Gid; lineItemId: Gid; totalQuantity: number; remainingQuantity: number }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** How an order-level discount was applied (`Order.discountApplications`). */
+export interface OrderDiscountApplication {
+  kind: "DISCOUNT_CODE" | "AUTOMATIC" | "MANUAL";
+  code: string | null;
+  title: string;
+  valueType: "FIXED_AMOUNT" | "PERCENTAGE";
+  /** Percent for PERCENTAGE, else the amount (presentment currency). */
+  value: number;
+  targetType: "LINE_ITEM" | "SHIPPING_LINE";
+  amount: Decimal;
 }
 
 export interface Order {
@@ -271,6 +308,22 @@ export interface Order {
   createdAt: string;
   updatedAt: string;
   processedAt: string;
+  /**
+   * Optional fields below were added by the commerce module. Order amounts above are in the
+   * presentment currency (Shopify prices in it and converts to shop money); `shopMoneyRate` is
+   * shop-currency units per presentment unit, absent meaning 1.
+   */
+  shopMoneyRate?: number;
+  test?: boolean;
+  closedAt?: string | null;
+  taxExempt?: boolean;
+  /** orderCreate got neither transactions nor financialStatus: Shopify reports the status as null. */
+  financialStatusUnset?: boolean;
+  fulfillmentOrders?: FulfillmentOrder[];
+  discountApplications?: OrderDiscountApplication[];
+  cancelStaffNote?: string | null;
+  /** The draft this order was completed from. */
+  draftOrderId?: Gid | null;
 }
 
 export interface DraftOrder {
@@ -282,6 +335,27 @@ export interface DraftOrder {
   orderId: Gid | null;
   createdAt: string;
   updatedAt: string;
+  completedAt?: string | null;
+}
+
+/**
+ * A mutation run under `@idempotent(key:)`: a retry with the same key replays the recorded outcome
+ * instead of acting twice; the same key with other arguments is refused.
+ */
+export interface IdempotencyRecord {
+  key: string;
+  field: string;
+  fingerprint: string;
+  /** What the first run produced, enough to rebuild its payload (ids, user errors). */
+  outcome: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** An asynchronous Admin job (`Job`): orderCancel runs as one. */
+export interface SandboxJob {
+  id: Gid;
+  done: boolean;
+  createdAt: string;
 }
 
 export interface BulkOperation {
@@ -342,6 +416,11 @@ export interface ShopState {
   bulkOperations: Map<Gid, BulkOperation>;
   /** Monotonic id source for new objects (per shop, deterministic for tests). */
   nextId: number;
+  /** Optional fields below were added by the commerce module. */
+  idempotency?: Map<string, IdempotencyRecord>;
+  /** When recent orderCreate calls happened (ms), for the trial/dev-store 5-per-minute limit. */
+  orderCreateTimes?: number[];
+  jobs?: Map<Gid, SandboxJob>;
 }
 
 /**
