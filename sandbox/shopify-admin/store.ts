@@ -280,6 +280,10 @@ export interface Order {
     code: string | null;
     price: Decimal;
     taxLines: { title: string; rate: number; price: Decimal }[];
+    /** Optional, added by the commerce module: price after shipping discounts, source, rate handle. */
+    discountedPrice?: Decimal;
+    source?: string | null;
+    shippingRateHandle?: string | null;
   }[];
   taxesIncluded: boolean;
   subtotal: Decimal;
