@@ -15,6 +15,12 @@ app.use("/assets", express.static("build/client/assets", { immutable: true, maxA
 app.use(express.static("build/client", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode }));
 
+// Background work (agent webhooks, completion recovery, purges) is claimed through the database,
+// so every instance may run the worker; JOB_WORKER=0 keeps an instance web-only.
+if (process.env.JOB_WORKER !== "0") {
+  await build.entry.module.startJobWorker({ pollMs: Number(process.env.JOB_POLL_MS || 1000) });
+}
+
 const server = app.listen(port, host, () => {
   console.log(JSON.stringify({ level: "info", msg: "server.listening", url: `http://${host}:${port}`, mode }));
 });

@@ -257,6 +257,7 @@ export function buildSession(input: BuildInput): Omit<CheckoutSession, "status" 
     tax,
     fees,
     total: beforeDiscount - discount + feeTotal,
+    taxesIncluded,
   };
 
   const email = input.buyer?.email ?? input.fulfillmentDetails?.email ?? null;

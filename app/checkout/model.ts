@@ -102,6 +102,8 @@ export interface Totals {
   fees: FeeLine[];
   /** subtotal − discount + fulfillment + tax + fees. */
   total: number;
+  /** The shop's prices include tax (amounts above are then reported net of it). */
+  taxesIncluded?: boolean;
 }
 
 /** Where a message points; each API version turns it into its own JSONPath. */

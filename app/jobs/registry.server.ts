@@ -1,0 +1,49 @@
+import { purgeExpiredIdempotencyRecords } from "../acp/idempotency.server";
+import { recoverStalledCompletions } from "../checkout/complete.server";
+import { deliverAgentEvent } from "../orders/deliver.server";
+import { periodic, runDueJobs, schedulePeriodic, type JobHandler } from "./worker.server";
+
+/** Every job kind this app runs, and its handler. Kinds without a handler here are not claimed. */
+export const jobHandlers: Record<string, JobHandler> = {
+  "agent_event.deliver": async (payload) => deliverAgentEvent((payload as { eventId: string }).eventId),
+  "maintenance.recover_completions": periodic(30_000, async () => {
+    await recoverStalledCompletions();
+  }),
+  "maintenance.purge": periodic(60 * 60_000, async () => {
+    await purgeExpiredIdempotencyRecords();
+  }),
+};
+
+const PERIODIC_KINDS = ["maintenance.recover_completions", "maintenance.purge"];
+
+let timer: NodeJS.Timeout | undefined;
+
+/**
+ * Starts polling the job table from this process. State lives in the database, so stopping a
+ * process loses nothing and every instance may run this.
+ */
+export async function startJobWorker(options: { pollMs?: number } = {}): Promise<void> {
+  if (timer) return;
+  for (const kind of PERIODIC_KINDS) await schedulePeriodic(kind);
+  const pollMs = options.pollMs ?? 1000;
+  let running = false;
+  timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      while ((await runDueJobs(jobHandlers)) > 0) {
+        // Drain what is due before sleeping again.
+      }
+    } catch (error) {
+      console.warn(JSON.stringify({ level: "warn", msg: "job.worker_poll_failed", error: String(error) }));
+    } finally {
+      running = false;
+    }
+  }, pollMs);
+  timer.unref();
+}
+
+export function stopJobWorker() {
+  if (timer) clearInterval(timer);
+  timer = undefined;
+}
