@@ -412,7 +412,9 @@ export function validateLikeShopify(schema: GraphQLSchema, document: DocumentNod
     }
     const rewrite = REWRITERS.get(rule) ?? passthrough(ruleCode(rule));
     for (const error of errors) {
-      const node = error.nodes?.[0];
+      // A variable-position error points at the definition and the use; graphql-ruby reports the use.
+      const node =
+        rule === VariablesInAllowedPositionRule ? error.nodes?.[error.nodes.length - 1] : error.nodes?.[0];
       const rewritten = rewrite(error, node ? paths.get(node) : undefined);
       result.push(...(Array.isArray(rewritten) ? rewritten : [rewritten]));
     }

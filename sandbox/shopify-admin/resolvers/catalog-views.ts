@@ -351,10 +351,14 @@ export function productView(ctx: SandboxContext, product: Product): Record<strin
   const compareAts = product.variants.map((variant) => Number(variant.compareAtPrice ?? variant.price));
   const range = priceRange(prices, shop.currencyCode);
   const compareRange = priceRange(compareAts, shop.currencyCode);
-  const collections = () =>
+  // Product.collections defaults to sortKey ID (TITLE is the other key apps use).
+  const collections = (sortKey?: string) =>
     product.collectionIds
       .map((id) => shop.collections.get(id))
-      .filter((collection): collection is Collection => !!collection);
+      .filter((collection): collection is Collection => !!collection)
+      .sort((a, b) =>
+        sortKey === "TITLE" ? a.title.localeCompare(b.title) : legacyId(a.id) - legacyId(b.id),
+      );
   return {
     __typename: "Product",
     id: product.id,
@@ -465,7 +469,7 @@ export function productView(ctx: SandboxContext, product: Product): Record<strin
     },
     collections: (args: Args) =>
       listConnection(
-        collections(),
+        collections(args.sortKey as string | undefined),
         args,
         ctx,
         (collection) => collection.id,
