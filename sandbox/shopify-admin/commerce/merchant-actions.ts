@@ -17,7 +17,7 @@ import {
   validateCancel,
   type CodedUserError,
 } from "./operations";
-import { formatMoney } from "./money";
+import { formatMoney, formatWithSymbol } from "./money";
 
 export type MerchantResult<T> = { ok: true; value: T } | { ok: false; errors: CodedUserError[] };
 
@@ -117,6 +117,19 @@ export function refundOrder(
   let wanted = full
     ? parents.reduce((sum, parent) => sum + parent.amount, 0)
     : orderMinor(order, details.amount!);
+  const refundable = parents.reduce((sum, parent) => sum + parent.amount, 0);
+  if (wanted > refundable) {
+    const currency = order.presentmentCurrencyCode;
+    return {
+      ok: false,
+      errors: [
+        {
+          field: null,
+          message: `Refund amount ${formatWithSymbol(wanted, currency)} is greater than net payment received ${formatWithSymbol(refundable, currency)}`,
+        },
+      ],
+    };
+  }
   const transactions = [];
   for (const { parent, amount } of parents) {
     if (wanted <= 0) break;
