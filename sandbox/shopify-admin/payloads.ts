@@ -46,7 +46,7 @@ export function productPayload(shop: ShopState, product: Product) {
     vendor: product.vendor,
     status: product.status.toLowerCase(),
     published_scope: "global",
-    tags: product.tags.join(", "),
+    tags: [...product.tags].sort((a, b) => a.localeCompare(b)).join(", "),
     variants: product.variants.map((variant) => {
       const option = (index: number) =>
         variant.selectedOptions.find((selected) => selected.name === product.options[index]?.name)?.value ??
