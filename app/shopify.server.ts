@@ -1,15 +1,15 @@
-// Must come first: the node adapter below captures globalThis.fetch at import time.
-import "./sandbox-transport.server";
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./env.server";
+import { installSandboxTransport } from "./sandbox-transport.server";
 
 /** Admin API version used at runtime; the vendored schema (sandbox/shopify-admin/schema) matches it. */
 export const ADMIN_API_VERSION = ApiVersion.April26;
 
 const config = env();
+installSandboxTransport();
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,

@@ -233,6 +233,8 @@ async function authorize(stripe: Stripe, completion: Completion): Promise<Comple
           currency: completion.currency,
           confirm: true,
           capture_method: "manual",
+          // Agent payments have no buyer browser to redirect to.
+          automatic_payment_methods: { enabled: true, allow_redirects: "never" },
           metadata: {
             checkout_session_id: completion.sessionId,
             completion_id: completion.id,
@@ -439,19 +441,29 @@ async function findPaymentIntent(
   }
 }
 
+/** Token problems Stripe reports as invalid requests: the buyer's payment, not our integration. */
+const TOKEN_ERROR_CODES = new Set([
+  "amount_too_large",
+  "token_already_used",
+  "payment_method_unexpected_state",
+  "payment_method_currency_mismatch",
+  "resource_missing",
+  "expired_card",
+]);
+
 function declineFromStripeError(error: unknown): { code: CheckoutMessage["code"]; content: string } | null {
-  const stripeError = error as { type?: string; code?: string; message?: string; statusCode?: number };
+  const stripeError = error as { type?: string; code?: string; param?: string; message?: string };
   if (stripeError.type === "StripeCardError") {
     return { code: "payment_declined", content: "The payment was declined. Try another payment method." };
   }
-  if (
-    stripeError.type === "StripeInvalidRequestError" &&
-    stripeError.statusCode &&
-    stripeError.statusCode < 500
-  ) {
+  const aboutToken =
+    stripeError.param?.includes("shared_payment_granted_token") ||
+    TOKEN_ERROR_CODES.has(stripeError.code ?? "");
+  if (stripeError.type === "StripeInvalidRequestError" && aboutToken) {
     return {
       code: "payment_declined",
-      content: `The payment token was not accepted: ${stripeError.message ?? "invalid token"}.`,
+      content:
+        `The payment token cannot be used for this purchase (${stripeError.code ?? "invalid"}): ${stripeError.message ?? ""}`.trim(),
     };
   }
   return null;

@@ -56,22 +56,19 @@ export async function checkStripeKey(key: string): Promise<StripeKeyCheck> {
     return { ok: false, reason: "format", message: "Paste a secret (sk_…) or restricted (rk_…) Stripe key." };
   }
   const stripe = stripeClient(key);
-  let accountId: string;
+  let accountId: string | null = null;
   try {
-    const account = await stripe.accounts.retrieveCurrent();
-    accountId = account.id;
+    accountId = (await stripe.accounts.retrieveCurrent()).id;
   } catch (error) {
     if (error instanceof Stripe.errors.StripeAuthenticationError) {
       return { ok: false, reason: "invalid", message: "Stripe did not accept this key." };
     }
-    if (error instanceof Stripe.errors.StripePermissionError) {
-      return {
-        ok: false,
-        reason: "missing_permission",
-        message: "The key needs read access to the account (Account: Read).",
-      };
-    }
-    throw error;
+    if (!(error instanceof Stripe.errors.StripePermissionError)) throw error;
+    // Restricted keys may not read the account, but Stripe names it in the refusal.
+    accountId = /on account '(acct_[A-Za-z0-9]+)'/.exec(error.message)?.[1] ?? null;
+  }
+  if (!accountId) {
+    return { ok: false, reason: "invalid", message: "Stripe did not say which account this key belongs to." };
   }
   try {
     await stripe.paymentIntents.create({ amount: 0, currency: "usd" });

@@ -43,6 +43,9 @@ export async function adminGraphql<T>(
       throw error;
     }
   }
+  console.warn(
+    JSON.stringify({ level: "warn", msg: "shopify.admin_unavailable", shop, error: String((lastError as Error)?.message ?? lastError) }),
+  );
   throw lastError instanceof StoreUnavailableError
     ? lastError
     : new StoreUnavailableError(

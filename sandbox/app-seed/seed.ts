@@ -55,3 +55,18 @@ export async function seedAgent(
   });
   return { agentId, apiKey };
 }
+
+/** Connects the shop to a Stripe account: the key sealed with the app's encryption key ring. */
+export async function seedStripeSettings(
+  db: PrismaClient,
+  options: { shop: string; accountId: string; sealedKey: string; last4: string },
+): Promise<void> {
+  const data = {
+    stripeAccountId: options.accountId,
+    stripeKeyEncrypted: options.sealedKey,
+    stripeKeyLast4: options.last4,
+    stripeLivemode: false,
+    stripeCheckedAt: new Date(),
+  };
+  await db.shopSettings.upsert({ where: { shop: options.shop }, create: { shop: options.shop, ...data }, update: data });
+}

@@ -1,0 +1,302 @@
+import { randomUUID } from "node:crypto";
+import prisma from "../db.server";
+import { authenticateApiKey, type AuthenticatedAgent } from "../agents/keys.server";
+import { StoreUnavailableError } from "../checkout/gateway";
+import {
+  cancelCheckout,
+  createCheckout,
+  getCheckout,
+  updateCheckout,
+  type CheckoutContext,
+  type CheckoutOutcome,
+} from "../checkout/service.server";
+import { RevisionConflictError } from "../checkout/sessions.server";
+import { completeCheckout } from "../checkout/complete.server";
+import { canonicalJson } from "../lib/canonical-json";
+import { sha256Hex } from "../lib/crypto.server";
+import { shopifyStoreGateway } from "../shopify/store-gateway.server";
+import { AcpError } from "./errors";
+import {
+  beginIdempotentRequest,
+  finishIdempotentRequest,
+  releaseIdempotentRequest,
+  type StoredResponse,
+} from "./idempotency.server";
+import { verifyRequestSignature } from "./signing.server";
+import { ACP_VERSIONS, type AcpVersion, type AcpVersionAdapter, type RequestProblem } from "./version-adapter";
+import { adapterFor } from "./versions";
+
+export type AcpOperation = "create" | "update" | "get" | "cancel" | "complete";
+
+/** Request bodies above this are refused before parsing (ACP bodies are a few KB). */
+export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_REVISION_RETRIES = 3;
+
+interface AcpRequest {
+  request: Request;
+  operation: AcpOperation;
+  sessionId?: string;
+}
+
+/**
+ * The one entry point of every ACP checkout route: version negotiation, authentication,
+ * signature, body limits, idempotency, parsing, the domain call, serialization and error mapping.
+ * Routes stay one line; nothing version-specific happens outside the adapter.
+ */
+export async function handleAcpRequest({ request, operation, sessionId }: AcpRequest): Promise<Response> {
+  const requestId = request.headers.get("request-id")?.slice(0, 200) || `req_${randomUUID()}`;
+  const baseHeaders: Record<string, string> = { "Request-Id": requestId, "Cache-Control": "no-store" };
+  try {
+    const version = negotiateVersion(request.headers.get("api-version"));
+    baseHeaders["API-Version"] = version;
+    const auth = await authenticateApiKey(request.headers.get("authorization"));
+    if (!auth) {
+      throw new AcpError(401, "invalid_request", "invalid_api_key", "Send a valid API key as Authorization: Bearer <key>.");
+    }
+    const accepted = auth.agent.acceptedVersions?.split(",").filter(Boolean);
+    if (accepted?.length && !accepted.includes(version)) {
+      throw new AcpError(
+        400,
+        "invalid_request",
+        "unsupported_api_version",
+        `API-Version ${version} is not enabled for this agent.`,
+        null,
+        { supportedVersions: accepted },
+      );
+    }
+    const adapter = adapterFor(version);
+    const isPost = request.method === "POST";
+    const body = isPost ? await readJsonBody(request, operation === "cancel") : undefined;
+    verifyRequestSignature(auth.agent, body, request.headers);
+
+    const idempotencyKey = request.headers.get("idempotency-key");
+    if (isPost && idempotencyKey !== null) baseHeaders["Idempotency-Key"] = idempotencyKey;
+    if (!isPost || idempotencyKey === null) {
+      if (isPost && adapter.idempotencyKeyRequired) {
+        throw new AcpError(
+          400,
+          "invalid_request",
+          "idempotency_key_required",
+          "Every POST needs an Idempotency-Key header (API-Version 2026-04-17).",
+        );
+      }
+      return respond(await executeAndCommit(auth, adapter, operation, sessionId, body, null), baseHeaders);
+    }
+    if (idempotencyKey.length < 1 || idempotencyKey.length > 255) {
+      throw new AcpError(400, "invalid_request", "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.");
+    }
+    const start = await beginIdempotentRequest({
+      shop: auth.shop,
+      agentId: auth.agent.id,
+      endpoint: `${request.method} ${new URL(request.url).pathname}`,
+      key: idempotencyKey,
+      requestHash: sha256Hex(canonicalJson(body ?? null)),
+      conflictStatus: auth.agent.idempotencyConflictStatus === 409 ? 409 : 422,
+    });
+    if (start.kind === "replay") {
+      return respond(start.response, { ...baseHeaders, "Idempotent-Replayed": "true" });
+    }
+    let outcome: StoredResponse;
+    try {
+      outcome = await executeAndCommit(auth, adapter, operation, sessionId, body, start.recordId);
+    } catch (error) {
+      await releaseIdempotentRequest(start.recordId);
+      throw error;
+    }
+    // 5xx answers are never stored: a retry with the same key is a fresh request (RFC §6).
+    if (outcome.status >= 500) await releaseIdempotentRequest(start.recordId);
+    return respond(outcome, baseHeaders);
+  } catch (error) {
+    return errorResponse(error, baseHeaders, requestId);
+  }
+}
+
+/**
+ * Runs the operation and commits its change together with the idempotency record. A concurrent
+ * change of the same session (revision conflict) re-runs the operation on the fresh state.
+ */
+async function executeAndCommit(
+  auth: AuthenticatedAgent,
+  adapter: AcpVersionAdapter,
+  operation: AcpOperation,
+  sessionId: string | undefined,
+  body: unknown,
+  idempotencyRecordId: string | null,
+): Promise<StoredResponse> {
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await execute(auth, adapter, operation, sessionId, body);
+    if (outcome.status >= 500 || (!outcome.persist && !idempotencyRecordId)) return outcome;
+    try {
+      await prisma.$transaction(async (tx) => {
+        await outcome.persist?.(tx);
+        if (idempotencyRecordId) await finishIdempotentRequest(tx, idempotencyRecordId, outcome);
+      });
+      return outcome;
+    } catch (error) {
+      if (error instanceof RevisionConflictError && attempt < MAX_REVISION_RETRIES) continue;
+      throw error;
+    }
+  }
+}
+
+interface PendingResponse extends StoredResponse {
+  persist: CheckoutOutcome["persist"];
+}
+
+/** Runs the operation; 4xx AcpErrors become responses to store (they are deterministic). */
+async function execute(
+  auth: AuthenticatedAgent,
+  adapter: AcpVersionAdapter,
+  operation: AcpOperation,
+  sessionId: string | undefined,
+  body: unknown,
+): Promise<PendingResponse> {
+  try {
+    const context: CheckoutContext = {
+      shop: auth.shop,
+      agent: auth.agent,
+      apiVersion: adapter.version,
+      gateway: shopifyStoreGateway,
+      now: new Date(),
+    };
+    const outcome = await run(context, adapter, operation, sessionId ?? "", body);
+    const serialized = adapter.serializeSession(outcome.session, {
+      paymentMerchantId: outcome.session.payment?.merchantId ?? null,
+    });
+    return { status: successStatus(operation, auth), body: serialized, headers: {}, persist: outcome.persist };
+  } catch (error) {
+    if (error instanceof AcpError && error.status < 500) {
+      return { status: error.status, body: error.toBody(), headers: error.headers(), persist: null };
+    }
+    throw error;
+  }
+}
+
+/** 201 for create; complete is 200 per the spec, or 201 for agents configured so (ADR 004). */
+function successStatus(operation: AcpOperation, auth: AuthenticatedAgent): number {
+  if (operation === "create") return 201;
+  if (operation === "complete" && auth.agent.completeStatus === 201) return 201;
+  return 200;
+}
+
+function run(
+  context: CheckoutContext,
+  adapter: AcpVersionAdapter,
+  operation: AcpOperation,
+  sessionId: string,
+  body: unknown,
+): Promise<CheckoutOutcome> {
+  switch (operation) {
+    case "create":
+      return createCheckout(context, unwrap(adapter.parseCreate(body)));
+    case "update":
+      return updateCheckout(context, sessionId, unwrap(adapter.parseUpdate(body)));
+    case "get":
+      return getCheckout(context, sessionId);
+    case "cancel":
+      return cancelCheckout(context, sessionId, unwrap(adapter.parseCancel(body)));
+    case "complete":
+      return completeCheckout(context, sessionId, unwrap(adapter.parseComplete(body)));
+  }
+}
+
+function unwrap<T>(parsed: { ok: true; value: T } | { ok: false; problem: RequestProblem }): T {
+  if (parsed.ok) return parsed.value;
+  throw new AcpError(400, "invalid_request", parsed.problem.code, parsed.problem.message, parsed.problem.param);
+}
+
+export function negotiateVersion(header: string | null): AcpVersion {
+  if (!header) {
+    throw new AcpError(400, "invalid_request", "missing_api_version", "Send the API-Version header.", null, {
+      supportedVersions: ACP_VERSIONS,
+    });
+  }
+  const version = header.trim();
+  if (!(ACP_VERSIONS as readonly string[]).includes(version)) {
+    throw new AcpError(
+      400,
+      "invalid_request",
+      "unsupported_api_version",
+      `API-Version ${version} is not supported.`,
+      null,
+      { supportedVersions: ACP_VERSIONS },
+    );
+  }
+  return version as AcpVersion;
+}
+
+async function readJsonBody(request: Request, optional: boolean): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") {
+    if (optional) return undefined;
+    throw new AcpError(400, "invalid_request", "invalid_json", "The request body must be a JSON object.");
+  }
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
+    throw new AcpError(415, "invalid_request", "unsupported_media_type", "Send Content-Type: application/json.");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AcpError(400, "invalid_request", "invalid_json", "The request body is not valid JSON.");
+  }
+}
+
+const tooLarge = () =>
+  new AcpError(413, "invalid_request", "request_too_large", `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+
+function respond(response: StoredResponse, headers: Record<string, string>): Response {
+  return Response.json(response.body, {
+    status: response.status,
+    headers: { ...headers, ...response.headers },
+  });
+}
+
+function errorResponse(error: unknown, headers: Record<string, string>, requestId: string): Response {
+  if (error instanceof AcpError) {
+    return Response.json(error.toBody(), { status: error.status, headers: { ...headers, ...error.headers() } });
+  }
+  if (error instanceof StoreUnavailableError) {
+    return Response.json(
+      {
+        type: "service_unavailable",
+        code: "store_unavailable",
+        message: "The store is temporarily unavailable. Retry with the same Idempotency-Key.",
+      },
+      { status: 503, headers: { ...headers, "Retry-After": "2" } },
+    );
+  }
+  console.warn(
+    JSON.stringify({
+      level: "error",
+      msg: "acp.unhandled_error",
+      requestId,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    }),
+  );
+  return Response.json(
+    {
+      type: "processing_error",
+      code: "internal_error",
+      message: "An unexpected error occurred. Retry with the same Idempotency-Key.",
+    },
+    { status: 500, headers },
+  );
+}
