@@ -508,7 +508,7 @@ describe("draft order lifecycle", () => {
     expect(completed.data.draftOrderComplete.userErrors).toEqual([]);
     expect(completed.data.draftOrderComplete.draftOrder).toMatchObject({
       status: "COMPLETED",
-      completedAt: "2026-06-01T12:00:00.000Z",
+      completedAt: "2026-06-01T12:00:00Z",
       order: {
         name: "#1001",
         displayFinancialStatus: "PAID",

@@ -336,7 +336,7 @@ describe("fulfillment", () => {
     expect(inTransit.data.fulfillmentEventCreate.fulfillmentEvent).toMatchObject({
       status: "IN_TRANSIT",
       message: "Left facility",
-      happenedAt: "2026-06-01T12:00:00.000Z",
+      happenedAt: "2026-06-01T12:00:00Z",
       estimatedDeliveryAt: "2026-06-04T18:00:00Z",
     });
     harness.advance(3 * 86_400_000);
@@ -352,7 +352,7 @@ describe("fulfillment", () => {
     const status = (await harness.run<any>(ORDER_STATUS, { id: order.id })).data.order;
     expect(status.fulfillments[0]).toMatchObject({
       displayStatus: "DELIVERED",
-      deliveredAt: "2026-06-04T12:00:00.000Z",
+      deliveredAt: "2026-06-04T12:00:00Z",
       estimatedDeliveryAt: "2026-06-04T18:00:00Z",
       trackingInfo: [{ company: "USPS", number: "9400" }],
       events: {

@@ -10,6 +10,7 @@
 import { GraphQLError, getDirectiveValues, type GraphQLResolveInfo } from "graphql";
 import type { IdempotencyRecord, ShopState } from "../store";
 import type { SandboxContext } from "../resolvers/types";
+import { timestamp } from "./time";
 
 /** The version from which the directive is mandatory on the mutations that support it. */
 const REQUIRED_FROM = "2026-04";
@@ -97,7 +98,7 @@ export function runIdempotent<T extends Record<string, unknown>>(
       : { kind: "mismatch" };
   }
   const outcome = act();
-  records.set(recordKey, { key, field, fingerprint: print, outcome, createdAt: now.toISOString() });
+  records.set(recordKey, { key, field, fingerprint: print, outcome, createdAt: timestamp(now) });
   return { kind: "fresh", outcome };
 }
 

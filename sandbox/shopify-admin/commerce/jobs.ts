@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Gid, SandboxJob, ShopState } from "../store";
+import { timestamp } from "./time";
 
 const pending = new WeakMap<ShopState, Map<Gid, () => void>>();
 
@@ -13,7 +14,7 @@ export function enqueueJob(shop: ShopState, now: Date, run: () => void): Sandbox
   const job: SandboxJob = {
     id: `gid://shopify/Job/${randomUUID()}`,
     done: false,
-    createdAt: now.toISOString(),
+    createdAt: timestamp(now),
   };
   (shop.jobs ??= new Map()).set(job.id, job);
   const queue = pending.get(shop) ?? new Map<Gid, () => void>();

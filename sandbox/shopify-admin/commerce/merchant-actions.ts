@@ -7,16 +7,10 @@
 import type { SandboxContext } from "../resolvers/types";
 import type { Fulfillment, Gid, Order, Refund, ShopState } from "../store";
 import { orderMinor } from "./orders";
-import {
-  createFulfillmentEvent,
-  createRefund,
-  fulfillAll,
-  performCancel,
-  refundableByParent,
-  remainingShipping,
-  validateCancel,
-  type CodedUserError,
-} from "./operations";
+import { performCancel, validateCancel } from "./cancel";
+import { createFulfillmentEvent, fulfillAll } from "./fulfillments";
+import type { CodedUserError } from "./outcome";
+import { createRefund, refundableByParent, remainingShipping } from "./refunds";
 import { formatMoney, formatWithSymbol } from "./money";
 
 export type MerchantResult<T> = { ok: true; value: T } | { ok: false; errors: CodedUserError[] };

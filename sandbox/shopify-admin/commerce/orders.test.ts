@@ -694,7 +694,7 @@ describe("orderCancel", () => {
 
     const read = await harness.run<any>(READ, { id: order.id });
     expect(read.data.order).toMatchObject({
-      cancelledAt: "2026-06-01T12:00:00.000Z",
+      cancelledAt: "2026-06-01T12:00:00Z",
       cancelReason: "CUSTOMER",
       closed: true,
       displayFinancialStatus: "PENDING",

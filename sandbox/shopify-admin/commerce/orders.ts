@@ -20,6 +20,7 @@ import {
   type ShopState,
 } from "../store";
 import { convertMinor, formatMoney, toMinor } from "./money";
+import { timestamp } from "./time";
 
 export interface LineSpec {
   variantId: Gid | null;
@@ -104,7 +105,7 @@ export interface OrderSpec {
 
 export function buildOrder(shop: ShopState, now: Date, spec: OrderSpec): Order {
   const id = newGid(shop, "Order");
-  const stamp = now.toISOString();
+  const stamp = timestamp(now);
   const currency = spec.presentmentCurrency;
   const dec = (minor: number) => formatMoney(minor, currency);
   const number = nextOrderNumber(shop);
@@ -486,5 +487,5 @@ export function adjustInventory(shop: ShopState, variantId: Gid | null, delta: n
     delta < 0 ? (levels.find((candidate) => candidate.available >= -delta) ?? levels[0]) : levels[0];
   if (!level) return;
   level.available += delta;
-  level.updatedAt = now.toISOString();
+  level.updatedAt = timestamp(now);
 }

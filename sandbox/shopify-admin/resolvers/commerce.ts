@@ -12,26 +12,24 @@ import {
   runIdempotent,
 } from "../commerce/idempotency";
 import { connection } from "../commerce/connection";
+import { cancelOrderAsync } from "../commerce/cancel";
 import {
-  cancelOrderAsync,
-  checkDraftInputSize,
-  checkInputSize,
   completeDraftOrder,
   createDraftOrder,
+  deleteDraftOrder,
+  updateDraftOrder,
+} from "../commerce/draft-orders";
+import {
   createFulfillment,
   createFulfillmentEvent,
-  createManualPayment,
-  createOrder,
-  createRefund,
-  deleteDraftOrder,
   findFulfillment,
   findFulfillmentOrder,
-  markOrderAsPaid,
-  updateDraftOrder,
   updateTracking,
-  type CodedUserError,
-  type RefundInput,
-} from "../commerce/operations";
+} from "../commerce/fulfillments";
+import { createOrder } from "../commerce/order-create";
+import { checkDraftInputSize, checkInputSize, type CodedUserError } from "../commerce/outcome";
+import { createManualPayment, markOrderAsPaid } from "../commerce/payments";
+import { createRefund, type RefundInput } from "../commerce/refunds";
 import { calculateDraftOrder, type DraftOrderInputLike } from "../commerce/pricing";
 import { searchOrders } from "../commerce/search";
 import {
