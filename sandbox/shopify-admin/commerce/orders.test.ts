@@ -448,6 +448,18 @@ describe("orderCreate", () => {
     expect(harness.shop.orders.size).toBe(7);
   });
 
+  it("needs write_orders (ACCESS_DENIED otherwise, like every scoped field)", async () => {
+    const shop = makeTestShop();
+    shop.installation.scopes = ["read_products", "write_draft_orders"];
+    const harness = makeHarness(shop);
+    const result = await harness.run<any>(CREATE, { order: paidOrderInput() }, { allowErrors: true });
+    expect(result.data.orderCreate).toBeNull();
+    expect(result.errors?.[0]).toMatchObject({
+      message: "Access denied for orderCreate field. Required access: `write_orders` access scope.",
+      extensions: { code: "ACCESS_DENIED" },
+    });
+  });
+
   it("refuses @idempotent, which orderCreate does not support", async () => {
     const harness = makeHarness(makeTestShop());
     const result = await harness.run(

@@ -127,7 +127,18 @@ export function makeTestShop(overrides: Partial<ShopState> = {}): ShopState {
     plan: { partnerDevelopment: false, shopifyPlus: false },
     installation: {
       accessToken: "shpat_test",
-      scopes: [],
+      // The app's toml scopes, plus what a fulfillment app would hold for the fulfillment tests.
+      scopes: [
+        "read_products",
+        "read_inventory",
+        "read_locations",
+        "read_markets",
+        "write_draft_orders",
+        "write_orders",
+        "read_fulfillments",
+        "write_fulfillments",
+        "write_merchant_managed_fulfillment_orders",
+      ],
       appUrl: null,
       apiSecret: null,
       webhookSubscriptions: {},

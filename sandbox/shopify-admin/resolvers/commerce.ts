@@ -3,7 +3,7 @@
  * Thin: arguments in, one operation from ../commerce, a payload view out. Pending background jobs
  * (orderCancel) run before each field, so a read after a mutation sees what Shopify would show.
  */
-import type { GraphQLResolveInfo } from "graphql";
+import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { runPendingJobs, findJob } from "../commerce/jobs";
 import {
   KEY_MISMATCH_MESSAGE,
@@ -43,16 +43,55 @@ import {
   refundView,
   userErrors,
 } from "../commerce/views";
+import { requireScope } from "../format";
 import type { ResolverModule, RootResolver, SandboxContext } from "./types";
 
-/** Wraps a root resolver: settle background jobs first; refuse `@idempotent` where unsupported. */
-function field(resolve: RootResolver, options: { idempotent?: boolean } = {}): RootResolver {
+interface FieldOptions {
+  /** Access scope the field needs (Shopify answers ACCESS_DENIED without it). */
+  scope?: string;
+  /** Any one of these scopes will do (fulfillment orders come in three flavours). */
+  anyScope?: string[];
+  /** The field documents `@idempotent` support. */
+  idempotent?: boolean;
+}
+
+/**
+ * Wraps a root resolver: scope check, pending background jobs settled, `@idempotent` refused where
+ * the mutation does not support it.
+ */
+function field(options: FieldOptions, resolve: RootResolver): RootResolver {
   return (args, ctx, info) => {
+    if (options.scope) requireScope(ctx, info.fieldName, options.scope);
+    if (options.anyScope) requireAnyScope(ctx, info.fieldName, options.anyScope);
     runPendingJobs(ctx.shop);
     if (!options.idempotent && info.operation.operation === "mutation") rejectIdempotency(info);
     return resolve(args, ctx, info);
   };
 }
+
+function requireAnyScope(ctx: SandboxContext, fieldName: string, scopes: string[]): void {
+  const granted = ctx.shop.installation.scopes;
+  if (scopes.some((scope) => granted.includes(scope))) return;
+  const requiredAccess = `${scopes.map((scope) => `\`${scope}\` access scope`).join(" or ")}.`;
+  throw new GraphQLError(`Access denied for ${fieldName} field. Required access: ${requiredAccess}`, {
+    extensions: {
+      code: "ACCESS_DENIED",
+      documentation: "https://shopify.dev/api/usage/access-scopes",
+      requiredAccess,
+    },
+  });
+}
+
+const READ_ORDERS = { scope: "read_orders" };
+const WRITE_ORDERS = { scope: "write_orders" };
+const WRITE_DRAFTS = { scope: "write_draft_orders" };
+const FULFILLMENT_ORDERS = {
+  anyScope: [
+    "write_merchant_managed_fulfillment_orders",
+    "write_assigned_fulfillment_orders",
+    "write_third_party_fulfillment_orders",
+  ],
+};
 
 const errorsOf = (errors: CodedUserError[]) => userErrors(errors);
 
@@ -62,9 +101,9 @@ function orderOrNull(ctx: SandboxContext, id: string) {
 }
 
 const Query: Record<string, RootResolver> = {
-  order: field(({ id }, ctx) => orderOrNull(ctx, id)),
+  order: field(READ_ORDERS, ({ id }, ctx) => orderOrNull(ctx, id)),
 
-  orders: field((args, ctx) =>
+  orders: field(READ_ORDERS, (args, ctx) =>
     connection(
       searchOrders(ctx.shop.orders.values(), args.query, args.sortKey),
       args,
@@ -73,27 +112,27 @@ const Query: Record<string, RootResolver> = {
     ),
   ),
 
-  draftOrder: field(({ id }, ctx) => {
+  draftOrder: field({ scope: "read_draft_orders" }, ({ id }, ctx) => {
     const draft = ctx.shop.draftOrders.get(id);
     return draft ? draftOrderView(ctx.shop, draft) : null;
   }),
 
-  job: field(({ id }, ctx) => {
+  job: field({}, ({ id }, ctx) => {
     const job = findJob(ctx.shop, id);
     return job ? jobView(job) : null;
   }),
 
-  fulfillment: field(({ id }, ctx) => {
+  fulfillment: field({ scope: "read_fulfillments" }, ({ id }, ctx) => {
     const found = findFulfillment(ctx.shop, id);
     return found ? fulfillmentView(ctx.shop, found.order, found.fulfillment) : null;
   }),
 
-  fulfillmentOrder: field(({ id }, ctx) => {
+  fulfillmentOrder: field({ scope: "read_orders" }, ({ id }, ctx) => {
     const found = findFulfillmentOrder(ctx.shop, id);
     return found ? fulfillmentOrderView(ctx.shop, found.order, found.fo) : null;
   }),
 
-  refund: field(({ id }, ctx) => {
+  refund: field(READ_ORDERS, ({ id }, ctx) => {
     for (const order of ctx.shop.orders.values()) {
       const refund = order.refunds.find((candidate) => candidate.id === id);
       if (refund) return refundView(ctx.shop, order, refund);
@@ -103,7 +142,7 @@ const Query: Record<string, RootResolver> = {
 };
 
 const Mutation: Record<string, RootResolver> = {
-  draftOrderCalculate: field(({ input }, ctx, info: GraphQLResolveInfo) => {
+  draftOrderCalculate: field(WRITE_DRAFTS, ({ input }, ctx, info: GraphQLResolveInfo) => {
     checkDraftInputSize(info.fieldName, input);
     const result = calculateDraftOrder(ctx.shop, input as DraftOrderInputLike, { now: ctx.now() });
     return result.ok
@@ -114,7 +153,7 @@ const Mutation: Record<string, RootResolver> = {
       : { calculatedDraftOrder: null, userErrors: errorsOf(result.userErrors) };
   }),
 
-  draftOrderCreate: field(({ input }, ctx, info) => {
+  draftOrderCreate: field(WRITE_DRAFTS, ({ input }, ctx, info) => {
     checkDraftInputSize(info.fieldName, input);
     const result = createDraftOrder(ctx, input);
     return result.ok
@@ -122,7 +161,7 @@ const Mutation: Record<string, RootResolver> = {
       : { draftOrder: null, userErrors: errorsOf(result.userErrors) };
   }),
 
-  draftOrderUpdate: field(({ id, input }, ctx, info) => {
+  draftOrderUpdate: field(WRITE_DRAFTS, ({ id, input }, ctx, info) => {
     checkDraftInputSize(info.fieldName, input);
     const result = updateDraftOrder(ctx, id, input);
     return result.ok
@@ -130,14 +169,14 @@ const Mutation: Record<string, RootResolver> = {
       : { draftOrder: null, userErrors: errorsOf(result.userErrors) };
   }),
 
-  draftOrderDelete: field(({ input }, ctx) => {
+  draftOrderDelete: field(WRITE_DRAFTS, ({ input }, ctx) => {
     const result = deleteDraftOrder(ctx, input.id);
     return result.ok
       ? { deletedId: result.value, userErrors: [] }
       : { deletedId: null, userErrors: errorsOf(result.userErrors) };
   }),
 
-  draftOrderComplete: field(({ id, paymentGatewayId, sourceName, paymentPending }, ctx) => {
+  draftOrderComplete: field(WRITE_DRAFTS, ({ id, paymentGatewayId, sourceName, paymentPending }, ctx) => {
     const result = completeDraftOrder(ctx, id, { paymentGatewayId, sourceName, paymentPending });
     if (result.ok) return { draftOrder: draftOrderView(ctx.shop, result.value), userErrors: [] };
     return {
@@ -146,7 +185,7 @@ const Mutation: Record<string, RootResolver> = {
     };
   }),
 
-  orderCreate: field(({ order, options }, ctx, info) => {
+  orderCreate: field(WRITE_ORDERS, ({ order, options }, ctx, info) => {
     checkInputSize(info.fieldName, ["order", "lineItems"], order.lineItems?.length ?? 0, 250);
     checkInputSize(info.fieldName, ["order", "tags"], order.tags?.length ?? 0, 250);
     const result = createOrder(ctx, order, options);
@@ -155,84 +194,84 @@ const Mutation: Record<string, RootResolver> = {
       : { order: null, userErrors: errorsOf(result.userErrors) };
   }),
 
-  orderCreateManualPayment: field(({ id, amount, paymentMethodName, processedAt }, ctx) => {
+  orderCreateManualPayment: field(WRITE_ORDERS, ({ id, amount, paymentMethodName, processedAt }, ctx) => {
     const result = createManualPayment(ctx, { id, amount, paymentMethodName, processedAt });
     return result.ok
       ? { order: orderView(ctx.shop, result.value), userErrors: [] }
       : { order: null, userErrors: errorsOf(result.userErrors) };
   }),
 
-  orderMarkAsPaid: field(({ input }, ctx) => {
+  orderMarkAsPaid: field(WRITE_ORDERS, ({ input }, ctx) => {
     const result = markOrderAsPaid(ctx, input.id);
     return result.ok
       ? { order: orderView(ctx.shop, result.value), userErrors: [] }
       : { order: null, userErrors: errorsOf(result.userErrors) };
   }),
 
-  orderCancel: field(({ orderId, reason, restock, notifyCustomer, refund, refundMethod, staffNote }, ctx) => {
-    const { job, userErrors: errors } = cancelOrderAsync(ctx, orderId, {
-      reason,
-      restock,
-      notifyCustomer,
-      refund,
-      refundMethod,
-      staffNote,
+  orderCancel: field(
+    WRITE_ORDERS,
+    ({ orderId, reason, restock, notifyCustomer, refund, refundMethod, staffNote }, ctx) => {
+      const { job, userErrors: errors } = cancelOrderAsync(ctx, orderId, {
+        reason,
+        restock,
+        notifyCustomer,
+        refund,
+        refundMethod,
+        staffNote,
+      });
+      // The deprecated `userErrors` mirrors `orderCancelUserErrors` (observed).
+      return {
+        job: job ? jobView(job) : null,
+        orderCancelUserErrors: errorsOf(errors),
+        userErrors: errorsOf(errors),
+      };
+    },
+  ),
+
+  refundCreate: field({ ...WRITE_ORDERS, idempotent: true }, ({ input }, ctx, info) => {
+    const key = requireIdempotencyKey(info, ctx);
+    const run = runIdempotent(ctx.shop, info.fieldName, key, input, ctx.now(), () => {
+      const result = createRefund(ctx, input as RefundInput);
+      return result.ok
+        ? {
+            refundId: result.value.refund.id,
+            orderId: result.value.order.id,
+            userErrors: [] as CodedUserError[],
+          }
+        : { refundId: null, orderId: result.order?.id ?? null, userErrors: result.userErrors };
     });
-    // The deprecated `userErrors` mirrors `orderCancelUserErrors` (observed).
+    if (run.kind === "mismatch") {
+      return {
+        refund: null,
+        order: null,
+        userErrors: errorsOf([{ field: null, message: KEY_MISMATCH_MESSAGE }]),
+      };
+    }
+    const { refundId, orderId, userErrors: errors } = run.outcome;
+    const order = orderId ? ctx.shop.orders.get(orderId) : undefined;
+    const refund = order?.refunds.find((candidate) => candidate.id === refundId);
     return {
-      job: job ? jobView(job) : null,
-      orderCancelUserErrors: errorsOf(errors),
+      refund: order && refund ? refundView(ctx.shop, order, refund) : null,
+      order: order ? orderView(ctx.shop, order) : null,
       userErrors: errorsOf(errors),
     };
   }),
 
-  refundCreate: field(
-    ({ input }, ctx, info) => {
-      const key = requireIdempotencyKey(info, ctx);
-      const run = runIdempotent(ctx.shop, info.fieldName, key, input, ctx.now(), () => {
-        const result = createRefund(ctx, input as RefundInput);
-        return result.ok
-          ? {
-              refundId: result.value.refund.id,
-              orderId: result.value.order.id,
-              userErrors: [] as CodedUserError[],
-            }
-          : { refundId: null, orderId: result.order?.id ?? null, userErrors: result.userErrors };
-      });
-      if (run.kind === "mismatch") {
-        return {
-          refund: null,
-          order: null,
-          userErrors: errorsOf([{ field: null, message: KEY_MISMATCH_MESSAGE }]),
-        };
-      }
-      const { refundId, orderId, userErrors: errors } = run.outcome;
-      const order = orderId ? ctx.shop.orders.get(orderId) : undefined;
-      const refund = order?.refunds.find((candidate) => candidate.id === refundId);
-      return {
-        refund: order && refund ? refundView(ctx.shop, order, refund) : null,
-        order: order ? orderView(ctx.shop, order) : null,
-        userErrors: errorsOf(errors),
-      };
-    },
-    { idempotent: true },
-  ),
-
-  fulfillmentCreate: field(({ fulfillment }, ctx) => {
+  fulfillmentCreate: field(FULFILLMENT_ORDERS, ({ fulfillment }, ctx) => {
     const result = createFulfillment(ctx, fulfillment);
     return result.ok
       ? { fulfillment: fulfillmentView(ctx.shop, result.order!, result.value), userErrors: [] }
       : { fulfillment: null, userErrors: errorsOf(result.userErrors) };
   }),
 
-  fulfillmentTrackingInfoUpdate: field(({ fulfillmentId, trackingInfoInput }, ctx) => {
+  fulfillmentTrackingInfoUpdate: field(FULFILLMENT_ORDERS, ({ fulfillmentId, trackingInfoInput }, ctx) => {
     const result = updateTracking(ctx, fulfillmentId, trackingInfoInput);
     if (!result.ok) return { fulfillment: null, userErrors: errorsOf(result.userErrors) };
     const found = findFulfillment(ctx.shop, fulfillmentId)!;
     return { fulfillment: fulfillmentView(ctx.shop, found.order, found.fulfillment), userErrors: [] };
   }),
 
-  fulfillmentEventCreate: field(({ fulfillmentEvent }, ctx) => {
+  fulfillmentEventCreate: field({ scope: "write_fulfillments" }, ({ fulfillmentEvent }, ctx) => {
     const result = createFulfillmentEvent(ctx, fulfillmentEvent);
     return result.ok
       ? {
