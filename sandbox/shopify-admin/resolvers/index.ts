@@ -1,4 +1,5 @@
 import { catalogResolvers, parseGid } from "./catalog";
+import { commerceResolvers } from "./commerce";
 import type { ResolverModule, RootResolver, SandboxContext } from "./types";
 
 /**
@@ -6,7 +7,7 @@ import type { ResolverModule, RootResolver, SandboxContext } from "./types";
  * root fields; two modules claiming the same field is a start-up error, not a silent override.
  * (The bulk module is added by the server because it needs the server's file store.)
  */
-export const resolverModules: ResolverModule[] = [catalogResolvers];
+export const resolverModules: ResolverModule[] = [catalogResolvers, commerceResolvers];
 
 export interface ResolverRegistry {
   Query: Record<string, RootResolver>;
