@@ -320,13 +320,7 @@ async function capture(stripe: Stripe, completion: Completion): Promise<Completi
 
 /** Step 4: record the payment on the order, complete the session and tell the agent — atomically here. */
 async function finish(completion: Completion): Promise<Completion> {
-  await recordCapturedPayment(
-    completion.shop,
-    completion.shopifyOrderId!,
-    completion.amount,
-    completion.currency,
-    completion.paymentIntentId!,
-  );
+  await recordCapturedPayment(completion.shop, completion.shopifyOrderId!, completion.paymentIntentId!);
   const stored = (await loadSession(completion.shop, completion.sessionId))!;
   const now = new Date().toISOString();
   const completed: CheckoutSession = {

@@ -1,5 +1,6 @@
 import type { CheckoutSession } from "../checkout/model";
 import { toDecimalString } from "../lib/money";
+import { StoreUnavailableError } from "../checkout/gateway";
 import { adminGraphql } from "./admin.server";
 
 const FIND_ORDER = `#graphql
@@ -34,8 +35,8 @@ const CREATE_ORDER = `#graphql
 `;
 
 const RECORD_PAYMENT = `#graphql
-  mutation AcpRecordPayment($id: ID!, $amount: MoneyInput!, $method: String!) {
-    orderCreateManualPayment(id: $id, amount: $amount, paymentMethodName: $method) {
+  mutation AcpRecordPayment($id: ID!, $method: String!) {
+    orderCreateManualPayment(id: $id, paymentMethodName: $method) {
       order {
         id
         displayFinancialStatus
@@ -207,6 +208,10 @@ export async function createOrderForSession(
   });
   const result = data.orderCreate;
   if (result.order) return { ok: true, order: result.order };
+  // Development stores accept 5 orders a minute: a temporary refusal, retried by recovery.
+  if (result.userErrors.some((error) => /too many attempts|try again later/i.test(error.message))) {
+    throw new StoreUnavailableError("Shopify is rate-limiting order creation");
+  }
   const message =
     result.userErrors.map((error) => error.message).join("; ") || "Shopify did not create the order";
   const outOfStock = result.userErrors.some((error) =>
@@ -215,28 +220,24 @@ export async function createOrderForSession(
   return { ok: false, reason: outOfStock ? "out_of_stock" : "rejected", message };
 }
 
-export async function recordCapturedPayment(
-  shop: string,
-  orderId: string,
-  amount: number,
-  currency: string,
-  paymentIntentId: string,
-) {
+/**
+ * Records the captured Stripe payment on the order, for its full outstanding balance (which is
+ * the captured amount: the order was created with exactly the charged total). The `amount`
+ * argument is reserved to Shopify Plus stores, so it is not sent.
+ */
+export async function recordCapturedPayment(shop: string, orderId: string, paymentIntentId: string) {
   const data = await adminGraphql<{
     orderCreateManualPayment: {
       order: { id: string; displayFinancialStatus: string } | null;
       userErrors: { message: string }[];
     };
-  }>(shop, RECORD_PAYMENT, {
-    id: orderId,
-    amount: { amount: toDecimalString(amount, currency), currencyCode: currency.toUpperCase() },
-    method: `${PAYMENT_METHOD_NAME} ${paymentIntentId}`,
-  });
+  }>(shop, RECORD_PAYMENT, { id: orderId, method: `${PAYMENT_METHOD_NAME} ${paymentIntentId}` });
   const result = data.orderCreateManualPayment;
-  if (!result.order)
+  if (!result.order) {
     throw new Error(
       `Shopify did not record the payment: ${result.userErrors.map((e) => e.message).join("; ")}`,
     );
+  }
   return result.order;
 }
 

@@ -1,8 +1,21 @@
 import type { PrismaClient } from "@prisma/client";
 import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
-import { seedAgent, seedShopInstall, seedStripeSettings, type SeededAgent } from "../../sandbox/app-seed/seed";
+import {
+  seedAgent,
+  seedShopInstall,
+  seedStripeSettings,
+  type SeededAgent,
+} from "../../sandbox/app-seed/seed";
 import { createAcpClient, type AcpClient } from "../../sandbox/agent/buyer";
-import { APP_SCOPES, DEMO_ACCESS_TOKEN, DEMO_SHOP, demoShop, euShop, EU_ACCESS_TOKEN, EU_SHOP } from "../../sandbox/shopify-admin/fixtures/catalog";
+import {
+  APP_SCOPES,
+  DEMO_ACCESS_TOKEN,
+  DEMO_SHOP,
+  demoShop,
+  euShop,
+  EU_ACCESS_TOKEN,
+  EU_SHOP,
+} from "../../sandbox/shopify-admin/fixtures/catalog";
 import { startShopifySandbox, type ShopifySandbox } from "../../sandbox/shopify-admin/server";
 import { DEMO_ACCOUNT_ID, DEMO_RESTRICTED_KEY } from "../../sandbox/stripe/accounts";
 import { startStripeSandbox, type StripeSandbox } from "../../sandbox/stripe/server";
@@ -41,8 +54,11 @@ export interface AcpStack {
  * on the demo shop with an agent key and the shop's Stripe account connected.
  */
 export async function startAcpStack(options: { env?: Record<string, string> } = {}): Promise<AcpStack> {
+  // A live merchant store, not a development store (those accept only 5 orders a minute).
+  const merchantShop = demoShop();
+  merchantShop.plan.partnerDevelopment = false;
   const shopify = await startShopifySandbox({
-    shops: [demoShop(), euShop()],
+    shops: [merchantShop, euShop()],
     webhookRetry: { retries: 3, baseDelayMs: 50 },
   });
   const stripe = await startStripeSandbox();
@@ -88,7 +104,8 @@ export async function startAcpStack(options: { env?: Record<string, string> } = 
     db,
     shop: DEMO_SHOP,
     agent,
-    client: (version, apiKey = agent.apiKey) => createAcpClient({ baseUrl: app.url, apiKey, apiVersion: version }),
+    client: (version, apiKey = agent.apiKey) =>
+      createAcpClient({ baseUrl: app.url, apiKey, apiVersion: version }),
     async stop() {
       await app.stop();
       await db.$disconnect();

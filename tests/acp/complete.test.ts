@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRequests, paymentHandlerIdFrom, validateResponse } from "../../sandbox/agent/buyer";
+import { startWebhookReceiver } from "../../sandbox/agent/webhook-receiver";
+import { DEMO_ACCOUNT_ID } from "../../sandbox/stripe/accounts";
+import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
+import { ACP_VERSIONS, type AcpVersion } from "../../app/acp/version-adapter";
+import { startAcpStack, type AcpStack } from "../support/acp-stack";
+import { TEST_ENCRYPTION_KEYS } from "../support/app-server";
+import { itemId } from "../support/catalog";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let stack: AcpStack;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let tee: string;
+let tote: string;
+
+const buyer = {
+  first_name: "Grace",
+  last_name: "Hopper",
+  email: "grace@example.com",
+  phone_number: "+15555550123",
+};
+const address = {
+  name: "Grace Hopper",
+  line_one: "1 Navy Way",
+  city: "Austin",
+  state: "TX",
+  country: "US",
+  postal_code: "78701",
+};
+
+beforeAll(async () => {
+  stack = await startAcpStack();
+  receiver = await startWebhookReceiver({ version: "2026-04-17", secret: "whsec_test_agent" });
+  await stack.db.agent.update({
+    where: { id: stack.agent.agentId },
+    data: {
+      webhookUrl: receiver.url,
+      webhookSecretEncrypted: encryptSecret(receiver.secret, parseKeyRing(TEST_ENCRYPTION_KEYS)),
+    },
+  });
+  tee = itemId(stack.shopify, stack.shop, "Classic Organic Tee", "Navy", "S");
+  tote = itemId(stack.shopify, stack.shop, "Canvas Tote Bag");
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.stop();
+});
+
+/** Drives a session to ready_for_payment and returns it. */
+async function readySession(version: AcpVersion): Promise<Json> {
+  const client = stack.client(version);
+  const build = buildRequests(version);
+  const created = await client.createCheckout(
+    build.create({
+      items: [
+        { id: tee, quantity: 1 },
+        { id: tote, quantity: 1 },
+      ],
+      buyer,
+      address,
+    }),
+  );
+  expect(created.status).toBe(201);
+  const session = created.body as Json;
+  const option = (session.fulfillment_options as Json[])[0];
+  const ready = await client.updateCheckout(
+    session.id,
+    build.update({ fulfillmentOptionId: option.id, itemIds: [tee, tote] }),
+  );
+  expect((ready.body as Json).status, JSON.stringify((ready.body as Json).messages)).toBe(
+    "ready_for_payment",
+  );
+  return ready.body as Json;
+}
+
+function totalOf(session: Json): number {
+  return (session.totals as Json[]).find((total) => total.type === "total")!.amount;
+}
+
+function grant(session: Json, overrides: Record<string, unknown> = {}) {
+  return stack.stripe.grantSharedPaymentToken(DEMO_ACCOUNT_ID, {
+    maxAmount: totalOf(session),
+    currency: "usd",
+    ...overrides,
+  });
+}
+
+function ordersFor(sessionId: string) {
+  return [...stack.shopify.shops.get(stack.shop)!.orders.values()].filter(
+    (order) => order.sourceIdentifier === sessionId,
+  );
+}
+
+function intentsFor(sessionId: string) {
+  return stack.stripe
+    .paymentIntents(DEMO_ACCOUNT_ID)
+    .filter((intent) => intent.metadata?.checkout_session_id === sessionId);
+}
+
+describe.each(ACP_VERSIONS)("complete, ACP %s", (version) => {
+  it("charges once on the merchant's Stripe, creates one paid Shopify order and answers with it", async () => {
+    const session = await readySession(version);
+    const token = grant(session);
+    const completed = await stack.client(version).completeCheckout(
+      session.id,
+      buildRequests(version).complete({
+        paymentToken: token.id,
+        handlerId: paymentHandlerIdFrom(session) ?? undefined,
+      }),
+    );
+    expect(completed.status).toBe(200);
+    const result = validateResponse(version, "complete", completed.status, completed.body);
+    expect(result.errors, JSON.stringify(completed.body).slice(0, 1500)).toEqual([]);
+    const body = completed.body as Json;
+    expect(body.status).toBe("completed");
+    expect(body.order).toMatchObject({ checkout_session_id: session.id });
+    expect(body.order.permalink_url).toMatch(/^https:\/\//);
+
+    const [order] = ordersFor(session.id);
+    expect(ordersFor(session.id)).toHaveLength(1);
+    expect(order.displayFinancialStatus).toBe("PAID");
+    expect(order.sourceName).toBe("agentic-commerce");
+    const intents = intentsFor(session.id);
+    expect(intents).toHaveLength(1);
+    expect(intents[0].status).toBe("succeeded");
+    expect(intents[0].amount_received).toBe(totalOf(session));
+    expect(body.order.id).toBe(order.id);
+  });
+});
+
+describe("complete: unhappy paths and concurrency (2026-04-17)", () => {
+  const version = "2026-04-17" as const;
+  const build = buildRequests(version);
+
+  it("keeps the session open with payment_declined when the card is declined, and charges nothing", async () => {
+    const session = await readySession(version);
+    const token = grant(session, { outcome: "card_declined" });
+    const response = await stack
+      .client(version)
+      .completeCheckout(
+        session.id,
+        build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) ?? undefined }),
+      );
+    expect(response.status).toBe(200);
+    const body = response.body as Json;
+    expect(body.status).toBe("ready_for_payment");
+    expect(body.messages).toEqual([expect.objectContaining({ type: "error", code: "payment_declined" })]);
+    expect(ordersFor(session.id)).toHaveLength(0);
+    expect(intentsFor(session.id).every((intent) => intent.status !== "succeeded")).toBe(true);
+  });
+
+  it("refuses a token whose limit is below the total without charging", async () => {
+    const session = await readySession(version);
+    const token = grant(session, { maxAmount: totalOf(session) - 1 });
+    const response = await stack
+      .client(version)
+      .completeCheckout(
+        session.id,
+        build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) ?? undefined }),
+      );
+    const body = response.body as Json;
+    expect(body.status).toBe("ready_for_payment");
+    expect(body.messages[0]).toMatchObject({ code: "payment_declined" });
+    expect(ordersFor(session.id)).toHaveLength(0);
+  });
+
+  it("50 parallel completes with one key, and 50 with different keys, make one charge and one order", async () => {
+    for (const sameKey of [true, false]) {
+      const session = await readySession(version);
+      const token = grant(session);
+      const body = build.complete({
+        paymentToken: token.id,
+        handlerId: paymentHandlerIdFrom(session) ?? undefined,
+      });
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, index) =>
+          stack
+            .client(version)
+            .completeCheckout(session.id, body, { idempotencyKey: sameKey ? "one-key" : `key-${index}` }),
+        ),
+      );
+      for (const response of responses) expect([200, 409]).toContain(response.status);
+      expect(responses.some((response) => (response.body as Json).status === "completed")).toBe(true);
+      expect(ordersFor(session.id)).toHaveLength(1);
+      const captured = intentsFor(session.id).filter((intent) => intent.status === "succeeded");
+      expect(captured).toHaveLength(1);
+      const final = await stack.client(version).getCheckout(session.id);
+      expect((final.body as Json).status).toBe("completed");
+    }
+  }, 120_000);
+
+  it("tells the agent about the new order with a valid signature", async () => {
+    const session = await readySession(version);
+    const token = grant(session);
+    await stack
+      .client(version)
+      .completeCheckout(
+        session.id,
+        build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) ?? undefined }),
+      );
+    const delivery = await receiver.waitFor(
+      (candidate) => (candidate.body as Json)?.data?.checkout_session_id === session.id,
+      15_000,
+    );
+    expect(delivery.accepted).toBe(true);
+    expect(delivery.verdict).toBe("accepted");
+    expect(delivery.signature).toMatchObject({ ok: true });
+    expect((delivery.body as Json).type).toBe("order_create");
+  });
+});
