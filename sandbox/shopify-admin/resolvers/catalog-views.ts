@@ -347,10 +347,16 @@ function priceRange(prices: number[], currencyCode: string) {
 export function productView(ctx: SandboxContext, product: Product): Record<string, unknown> {
   const shop = ctx.shop;
   const self = () => productView(ctx, product);
-  const prices = product.variants.map((variant) => Number(variant.price));
-  const compareAts = product.variants.map((variant) => Number(variant.compareAtPrice ?? variant.price));
-  const range = priceRange(prices, shop.currencyCode);
-  const compareRange = priceRange(compareAts, shop.currencyCode);
+  const range = () =>
+    priceRange(
+      product.variants.map((variant) => Number(variant.price)),
+      shop.currencyCode,
+    );
+  const compareRange = () =>
+    priceRange(
+      product.variants.map((variant) => Number(variant.compareAtPrice ?? variant.price)),
+      shop.currencyCode,
+    );
   // Product.collections defaults to sortKey ID (TITLE is the other key apps use).
   const collections = (sortKey?: string) =>
     product.collectionIds
@@ -443,16 +449,18 @@ export function productView(ctx: SandboxContext, product: Product): Record<strin
     variantsCount: count(product.variants.length),
     totalVariants: product.variants.length,
     hasOnlyDefaultVariant: isDefaultOnly(product),
-    hasOutOfStockVariants: product.variants.some(
-      (variant) => variant.inventoryItem.tracked && availableQuantity(shop, variant.inventoryItem) <= 0,
-    ),
+    hasOutOfStockVariants: () =>
+      product.variants.some(
+        (variant) => variant.inventoryItem.tracked && availableQuantity(shop, variant.inventoryItem) <= 0,
+      ),
     hasVariantsThatRequiresComponents: false,
-    totalInventory: totalInventory(shop, product),
+    totalInventory: () => totalInventory(shop, product),
     tracksInventory: product.variants.some((variant) => variant.inventoryItem.tracked),
-    priceRangeV2: { minVariantPrice: range.min, maxVariantPrice: range.max },
-    compareAtPriceRange: product.variants.some((variant) => variant.compareAtPrice)
-      ? { minVariantCompareAtPrice: compareRange.min, maxVariantCompareAtPrice: compareRange.max }
-      : null,
+    priceRangeV2: () => ({ minVariantPrice: range().min, maxVariantPrice: range().max }),
+    compareAtPriceRange: () =>
+      product.variants.some((variant) => variant.compareAtPrice)
+        ? { minVariantCompareAtPrice: compareRange().min, maxVariantCompareAtPrice: compareRange().max }
+        : null,
     contextualPricing: ({ context }: { context: PricingContext }) => {
       const priced = product.variants.map((variant) => contextualPricingView(ctx, variant, context));
       const amounts = priced.map((entry) => Number(entry.price.amount));
@@ -669,10 +677,12 @@ export function inventoryItemView(
     unitCost: null,
     createdAt: dateTime(variant.createdAt),
     updatedAt: dateTime(variant.updatedAt),
-    duplicateSkuCount: item.sku
-      ? allVariants(shop).filter(({ variant: other }) => other.id !== variant.id && other.sku === item.sku)
-          .length
-      : 0,
+    // Lazy: scanning every variant per item would make list and bulk reads quadratic.
+    duplicateSkuCount: () =>
+      item.sku
+        ? allVariants(shop).filter(({ variant: other }) => other.id !== variant.id && other.sku === item.sku)
+            .length
+        : 0,
     inventoryHistoryUrl: `https://admin.shopify.com/store/${shop.domain.replace(".myshopify.com", "")}/products/inventory/${numericId(item.id)}/inventory_history`,
     measurement: {
       id: `gid://shopify/InventoryItemMeasurement/${numericId(item.id)}`,
