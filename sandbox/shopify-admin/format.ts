@@ -46,9 +46,13 @@ export function moneyBag(
   };
 }
 
+const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
 /** `DateTime`: ISO 8601 in UTC without milliseconds ("2026-04-01T12:00:00Z"). */
 export function dateTime(value: string | Date | null | undefined): string | null {
   if (value === null || value === undefined) return null;
+  // Stored timestamps are usually already in this form; skip the Date round trip (hot in bulk runs).
+  if (typeof value === "string" && ISO_SECONDS.test(value)) return value;
   const date = typeof value === "string" ? new Date(value) : value;
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
