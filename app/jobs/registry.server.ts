@@ -1,11 +1,15 @@
 import { purgeExpiredIdempotencyRecords } from "../acp/idempotency.server";
 import { recoverStalledCompletions } from "../checkout/complete.server";
 import { deliverAgentEvent } from "../orders/deliver.server";
+import { handleShopifyOrderEvent } from "../orders/shopify-updates.server";
 import { periodic, runDueJobs, schedulePeriodic, type JobHandler } from "./worker.server";
 
 /** Every job kind this app runs, and its handler. Kinds without a handler here are not claimed. */
 export const jobHandlers: Record<string, JobHandler> = {
   "agent_event.deliver": async (payload) => deliverAgentEvent((payload as { eventId: string }).eventId),
+  "orders.shopify_event": async (payload, job) => {
+    if (job.shop) await handleShopifyOrderEvent(job.shop, (payload as { orderId: string }).orderId);
+  },
   "maintenance.recover_completions": periodic(30_000, async () => {
     await recoverStalledCompletions();
   }),

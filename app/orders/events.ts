@@ -13,7 +13,7 @@ export interface AgentOrder {
   status: AgentOrderStatus;
   currency: string;
   total: number;
-  refunds: { amount: number; reason: string | null }[];
+  refunds: { amount: number; reason: string | null; occurredAt: string }[];
   fulfillments: {
     id: string;
     status: "pending" | "shipped" | "delivered" | "canceled";
@@ -58,7 +58,9 @@ export function agentEventBody(
         id: `${order.orderId}#refund-${index + 1}`,
         type: "refund",
         status: "completed",
+        occurred_at: refund.occurredAt,
         amount: refund.amount,
+        currency: order.currency,
         ...(refund.reason ? { description: refund.reason } : {}),
       }));
     }

@@ -1,3 +1,13 @@
+import {
+  cancelOrder,
+  fulfillOrder,
+  refundOrder,
+  type CancelDetails,
+  type MerchantResult,
+  type RefundDetails,
+  type TrackingDetails,
+} from "./commerce/merchant-actions";
+import type { SandboxContext } from "./resolvers/types";
 import { z } from "zod";
 import { productDeletePayload, productPayload, inventoryLevelPayload, shopPayload } from "./payloads";
 import {
@@ -6,10 +16,14 @@ import {
   invalidateIndex,
   newGid,
   type Decimal,
+  type Fulfillment,
+  type Order,
   type Product,
+  type Refund,
   type ShopState,
   type Variant,
 } from "./store";
+import { SANDBOX_API_VERSION } from "./schema";
 
 /**
  * What a merchant (or Shopify itself) does outside the app: edit a product, change stock,
@@ -119,12 +133,29 @@ export interface SandboxControl {
   ): void;
   install(input: InstallInput): ShopState;
   uninstall(shop: string): void;
+  /** What the merchant does in the Shopify admin: ship, refund, cancel (with Shopify's webhooks). */
+  fulfillOrder(shop: string, orderId: string, tracking?: TrackingDetails): Fulfillment;
+  refundOrder(shop: string, orderId: string, details?: RefundDetails): Refund;
+  cancelOrder(shop: string, orderId: string, details?: CancelDetails): Order;
   advanceClock(ms: number): Date;
   /** HTTP entry point: `{ action, ...params }`. */
   dispatch(action: string, params: Record<string, unknown>): unknown;
 }
 
 export function createControl(deps: ControlDeps): SandboxControl {
+  const requireShop = (domain: string) => {
+    const shop = deps.shops.get(domain);
+    if (!shop) throw new ControlError(`Unknown shop ${domain}`);
+    return shop;
+  };
+  // Merchant actions run outside a GraphQL request; they get the same side channels.
+  const merchantContext = (shop: ShopState): SandboxContext => ({
+    shop,
+    now: deps.now,
+    emitWebhook: (topic, payload) => deps.emitWebhook(shop, topic, payload),
+    baseUrl: "",
+    apiVersion: SANDBOX_API_VERSION,
+  });
   const timestamp = () => deps.now().toISOString();
 
   /** Ids are global on Shopify; find the shop holding one, or use the one named. */
@@ -317,6 +348,21 @@ export function createControl(deps: ControlDeps): SandboxControl {
       deps.emitWebhook(shop, "app/uninstalled", shopPayload(shop));
     },
 
+    fulfillOrder(domain, orderId, tracking) {
+      const shop = requireShop(domain);
+      return merchantResult(fulfillOrder(shop, merchantContext(shop), orderId, tracking));
+    },
+
+    refundOrder(domain, orderId, details) {
+      const shop = requireShop(domain);
+      return merchantResult(refundOrder(shop, merchantContext(shop), orderId, details));
+    },
+
+    cancelOrder(domain, orderId, details) {
+      const shop = requireShop(domain);
+      return merchantResult(cancelOrder(shop, merchantContext(shop), orderId, details));
+    },
+
     advanceClock(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new ControlError("ms must be a non-negative number");
       deps.advanceClock(ms);
@@ -352,12 +398,27 @@ export function createControl(deps: ControlDeps): SandboxControl {
           return { uninstalled: params.shop };
         case "advanceClock":
           return { now: control.advanceClock(Number(params.ms)).toISOString() };
+        case "fulfillOrder":
+          return control.fulfillOrder(
+            String(params.shop),
+            String(params.orderId),
+            params.tracking as TrackingDetails,
+          );
+        case "refundOrder":
+          return control.refundOrder(String(params.shop), String(params.orderId), params as RefundDetails);
+        case "cancelOrder":
+          return control.cancelOrder(String(params.shop), String(params.orderId), params as CancelDetails);
         default:
           throw new ControlError(`Unknown action ${action}`);
       }
     },
   };
   return control;
+}
+
+function merchantResult<T>(result: MerchantResult<T>): T {
+  if (!result.ok) throw new ControlError(result.errors.map((error) => error.message).join("; "));
+  return result.value;
 }
 
 function slug(title: string): string {

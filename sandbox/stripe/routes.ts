@@ -207,6 +207,27 @@ export const ROUTES: Route[] = [
     };
   }),
 
+  // Stripe lists refunds newest first and can filter by charge or payment_intent.
+  route("GET", "/v1/refunds", "rak_refund_read", ({ account, state, params }) => {
+    const paymentIntent = params.string("payment_intent");
+    const charge = params.string("charge");
+    const page = readPage(params);
+    params.done();
+    return () =>
+      paginate(
+        state
+          .listRefunds(account.id)
+          .filter(
+            (refund) =>
+              (!paymentIntent || refund.payment_intent === paymentIntent) &&
+              (!charge || refund.charge === charge),
+          ),
+        page,
+        "/v1/refunds",
+        "refund",
+      );
+  }),
+
   route("GET", "/v1/refunds/:id", "rak_refund_read", ({ account, state, params, path }) => {
     const expand = readExpand(params, ["charge", "payment_intent"]);
     params.done();

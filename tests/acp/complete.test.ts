@@ -211,3 +211,88 @@ describe("complete: unhappy paths and concurrency (2026-04-17)", () => {
     expect((delivery.body as Json).type).toBe("order_create");
   });
 });
+
+describe("after the purchase (2026-04-17)", () => {
+  const version = "2026-04-17" as const;
+  const build = buildRequests(version);
+
+  async function purchase(): Promise<{ session: Json; orderId: string }> {
+    const session = await readySession(version);
+    const token = grant(session);
+    const completed = await stack
+      .client(version)
+      .completeCheckout(
+        session.id,
+        build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) ?? undefined }),
+      );
+    expect((completed.body as Json).status).toBe("completed");
+    return { session, orderId: (completed.body as Json).order.id };
+  }
+
+  const eventsFor = (sessionId: string) =>
+    receiver
+      .accepted()
+      .filter((delivery) => (delivery.body as Json)?.data?.checkout_session_id === sessionId);
+
+  it("tells the agent when the merchant ships, with tracking", async () => {
+    const { session, orderId } = await purchase();
+    stack.shopify.control.fulfillOrder(stack.shop, orderId, {
+      company: "UPS",
+      number: "1Z999AA10123456784",
+      url: "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+    });
+    const update = await receiver.waitFor(
+      (delivery) =>
+        (delivery.body as Json)?.data?.checkout_session_id === session.id &&
+        (delivery.body as Json).type === "order_update",
+      15_000,
+    );
+    expect(update.signature).toMatchObject({ ok: true });
+    expect((update.body as Json).data.status).toBe("shipped");
+  });
+
+  it("refunds on Stripe exactly once when the merchant refunds in Shopify, and tells the agent", async () => {
+    const { session, orderId } = await purchase();
+    const total = totalOf(session);
+    stack.shopify.control.refundOrder(stack.shop, orderId, { amount: "5.00", note: "Damaged box" });
+    const update = await receiver.waitFor(
+      (delivery) =>
+        (delivery.body as Json)?.data?.checkout_session_id === session.id &&
+        (delivery.body as Json).type === "order_update",
+      15_000,
+    );
+    expect((update.body as Json).data.adjustments).toEqual([
+      expect.objectContaining({ type: "refund", amount: 500 }),
+    ]);
+    // Let any repeated Shopify webhooks (orders/updated + refunds/create) be processed too.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const refunds = stack.stripe
+      .refunds(DEMO_ACCOUNT_ID)
+      .filter((refund) => refund.payment_intent === intentsFor(session.id)[0].id);
+    expect(refunds.map((refund) => refund.amount)).toEqual([500]);
+    expect(total).toBeGreaterThan(500);
+    expect(eventsFor(session.id).map((delivery) => (delivery.body as Json).type)).toEqual(
+      expect.arrayContaining(["order_create", "order_update"]),
+    );
+  });
+
+  it("refunds the whole charge when the merchant cancels the order", async () => {
+    const { session, orderId } = await purchase();
+    stack.shopify.control.cancelOrder(stack.shop, orderId, { reason: "CUSTOMER" });
+    const update = await receiver.waitFor(
+      (delivery) =>
+        (delivery.body as Json)?.data?.checkout_session_id === session.id &&
+        (delivery.body as Json).data.status === "canceled",
+      15_000,
+    );
+    expect(update.errors ?? [], JSON.stringify(update.body)).toEqual([]);
+    expect(update.accepted).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const intent = intentsFor(session.id)[0];
+    const refunded = stack.stripe
+      .refunds(DEMO_ACCOUNT_ID)
+      .filter((refund) => refund.payment_intent === intent.id)
+      .reduce((sum, refund) => sum + refund.amount, 0);
+    expect(refunded).toBe(totalOf(session));
+  });
+});
