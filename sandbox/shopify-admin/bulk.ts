@@ -89,7 +89,8 @@ export interface BulkDeps {
 }
 
 export class BulkRunner {
-  private readonly dir = mkdtempSync(path.join(tmpdir(), "shopify-sandbox-bulk-"));
+  // Created on the first run, so a sandbox that never runs a bulk query leaves nothing behind.
+  private directory: string | null = null;
   private readonly files = new Map<string, string>();
   private readonly running = new Set<Promise<void>>();
 
@@ -176,7 +177,7 @@ export class BulkRunner {
 
   async stop(): Promise<void> {
     await this.settle();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.directory) rmSync(this.directory, { recursive: true, force: true });
   }
 
   private async run(shop: ShopState, operation: BulkOperation, prepared: PreparedQuery): Promise<void> {
@@ -186,7 +187,8 @@ export class BulkRunner {
     operation.status = "RUNNING";
 
     const name = this.fileName(operation);
-    const file = path.join(this.dir, name);
+    this.directory ??= mkdtempSync(path.join(tmpdir(), "shopify-sandbox-bulk-"));
+    const file = path.join(this.directory, name);
     const stream = createWriteStream(file);
     let bytes = 0;
     const write = async (line: string) => {

@@ -398,3 +398,46 @@ describe("node and nodes", () => {
     });
   });
 });
+
+describe("resolver modules", () => {
+  it("merges extra modules; node(id:) falls back to the root field named after the type", async () => {
+    const extra = await startShopifySandbox({
+      shops: [demoShop()],
+      modules: [
+        {
+          Query: {
+            giftCard: (args) =>
+              args.id === "gid://shopify/GiftCard/42"
+                ? { id: args.id, lastCharacters: "ab12", enabled: true }
+                : null,
+          },
+        },
+      ],
+    });
+    try {
+      const data = await adminData<{
+        giftCard: { lastCharacters: string };
+        node: { __typename: string; enabled: boolean };
+      }>(extra, {
+        query: `{ giftCard(id: "gid://shopify/GiftCard/42") { lastCharacters } node(id: "gid://shopify/GiftCard/42") { __typename ... on GiftCard { enabled } } }`,
+      });
+      expect(data).toEqual({
+        giftCard: { lastCharacters: "ab12" },
+        node: { __typename: "GiftCard", enabled: true },
+      });
+      await expect(startShopifySandbox({ modules: [{ Query: { shop: () => null } }] })).rejects.toThrow(
+        "Two sandbox resolver modules define Query.shop",
+      );
+    } finally {
+      await extra.stop();
+    }
+  });
+
+  it("builds the 2026-04 schema once per process", async () => {
+    const { adminSchema, adminSchemaLoadMs } = await import("./schema");
+    expect(adminSchema()).toBe(adminSchema());
+    expect(adminSchema().getQueryType()?.name).toBe("QueryRoot");
+    expect(adminSchemaLoadMs()).toBeGreaterThan(0);
+    console.log(`[sandbox schema] 2026-04 SDL built in ${adminSchemaLoadMs()!.toFixed(0)} ms`);
+  });
+});
