@@ -23,7 +23,12 @@ import {
   type StoredResponse,
 } from "./idempotency.server";
 import { verifyRequestSignature } from "./signing.server";
-import { ACP_VERSIONS, type AcpVersion, type AcpVersionAdapter, type RequestProblem } from "./version-adapter";
+import {
+  ACP_VERSIONS,
+  type AcpVersion,
+  type AcpVersionAdapter,
+  type RequestProblem,
+} from "./version-adapter";
 import { adapterFor } from "./versions";
 
 export type AcpOperation = "create" | "update" | "get" | "cancel" | "complete";
@@ -51,7 +56,12 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
     baseHeaders["API-Version"] = version;
     const auth = await authenticateApiKey(request.headers.get("authorization"));
     if (!auth) {
-      throw new AcpError(401, "invalid_request", "invalid_api_key", "Send a valid API key as Authorization: Bearer <key>.");
+      throw new AcpError(
+        401,
+        "invalid_request",
+        "invalid_api_key",
+        "Send a valid API key as Authorization: Bearer <key>.",
+      );
     }
     const accepted = auth.agent.acceptedVersions?.split(",").filter(Boolean);
     if (accepted?.length && !accepted.includes(version)) {
@@ -83,7 +93,12 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
       return respond(await executeAndCommit(auth, adapter, operation, sessionId, body, null), baseHeaders);
     }
     if (idempotencyKey.length < 1 || idempotencyKey.length > 255) {
-      throw new AcpError(400, "invalid_request", "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.");
+      throw new AcpError(
+        400,
+        "invalid_request",
+        "invalid_idempotency_key",
+        "Idempotency-Key must be 1 to 255 characters.",
+      );
     }
     const start = await beginIdempotentRequest({
       shop: auth.shop,
@@ -163,7 +178,12 @@ async function execute(
     const serialized = adapter.serializeSession(outcome.session, {
       paymentMerchantId: outcome.session.payment?.merchantId ?? null,
     });
-    return { status: successStatus(operation, auth), body: serialized, headers: {}, persist: outcome.persist };
+    return {
+      status: successStatus(operation, auth),
+      body: serialized,
+      headers: {},
+      persist: outcome.persist,
+    };
   } catch (error) {
     if (error instanceof AcpError && error.status < 500) {
       return { status: error.status, body: error.toBody(), headers: error.headers(), persist: null };
@@ -202,7 +222,13 @@ function run(
 
 function unwrap<T>(parsed: { ok: true; value: T } | { ok: false; problem: RequestProblem }): T {
   if (parsed.ok) return parsed.value;
-  throw new AcpError(400, "invalid_request", parsed.problem.code, parsed.problem.message, parsed.problem.param);
+  throw new AcpError(
+    400,
+    "invalid_request",
+    parsed.problem.code,
+    parsed.problem.message,
+    parsed.problem.param,
+  );
 }
 
 export function negotiateVersion(header: string | null): AcpVersion {
@@ -250,7 +276,12 @@ async function readJsonBody(request: Request, optional: boolean): Promise<unknow
   }
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
-    throw new AcpError(415, "invalid_request", "unsupported_media_type", "Send Content-Type: application/json.");
+    throw new AcpError(
+      415,
+      "invalid_request",
+      "unsupported_media_type",
+      "Send Content-Type: application/json.",
+    );
   }
   try {
     return JSON.parse(text);
@@ -260,7 +291,12 @@ async function readJsonBody(request: Request, optional: boolean): Promise<unknow
 }
 
 const tooLarge = () =>
-  new AcpError(413, "invalid_request", "request_too_large", `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+  new AcpError(
+    413,
+    "invalid_request",
+    "request_too_large",
+    `The request body exceeds ${MAX_BODY_BYTES} bytes.`,
+  );
 
 function respond(response: StoredResponse, headers: Record<string, string>): Response {
   return Response.json(response.body, {
@@ -271,7 +307,10 @@ function respond(response: StoredResponse, headers: Record<string, string>): Res
 
 function errorResponse(error: unknown, headers: Record<string, string>, requestId: string): Response {
   if (error instanceof AcpError) {
-    return Response.json(error.toBody(), { status: error.status, headers: { ...headers, ...error.headers() } });
+    return Response.json(error.toBody(), {
+      status: error.status,
+      headers: { ...headers, ...error.headers() },
+    });
   }
   if (error instanceof StoreUnavailableError) {
     return Response.json(
@@ -280,7 +319,7 @@ function errorResponse(error: unknown, headers: Record<string, string>, requestI
         code: "store_unavailable",
         message: "The store is temporarily unavailable. Retry with the same Idempotency-Key.",
       },
-      { status: 503, headers: { ...headers, "Retry-After": "2" } },
+      { status: 503, headers: { ...headers, "Retry-After": String(Math.max(1, error.retryAfterSeconds)) } },
     );
   }
   console.warn(

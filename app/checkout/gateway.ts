@@ -76,4 +76,11 @@ export interface Quote {
 }
 
 /** Shopify could not be reached or kept failing; the request may be retried. */
-export class StoreUnavailableError extends Error {}
+export class StoreUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 2,
+  ) {
+    super(message);
+  }
+}

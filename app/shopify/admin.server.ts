@@ -2,6 +2,8 @@ import { unauthenticated } from "../shopify.server";
 import { StoreUnavailableError } from "../checkout/gateway";
 
 const MAX_TRIES = 4;
+/** Longest we wait for Shopify's cost bucket to refill inside one request before answering 503. */
+const MAX_THROTTLE_WAIT_MS = 10_000;
 
 interface GraphqlErrorLike {
   message?: string;
@@ -35,7 +37,18 @@ export async function adminGraphql<T>(
       }
       return payload.data as T;
     } catch (error) {
-      if (isThrottled(error) || isTransient(error)) {
+      if (isThrottled(error)) {
+        // Wait as long as Shopify's bucket needs to refill for this query, as it advertises.
+        const waitMs = advertisedWaitMs(error) ?? backoffMs(attempt);
+        lastError = new StoreUnavailableError(
+          "Shopify Admin API throttled the request",
+          Math.ceil(waitMs / 1000),
+        );
+        if (waitMs > MAX_THROTTLE_WAIT_MS) break;
+        await sleep(waitMs);
+        continue;
+      }
+      if (isTransient(error)) {
         lastError = error;
         await sleep(backoffMs(attempt));
         continue;
@@ -44,13 +57,33 @@ export async function adminGraphql<T>(
     }
   }
   console.warn(
-    JSON.stringify({ level: "warn", msg: "shopify.admin_unavailable", shop, error: String((lastError as Error)?.message ?? lastError) }),
+    JSON.stringify({
+      level: "warn",
+      msg: "shopify.admin_unavailable",
+      shop,
+      error: String((lastError as Error)?.message ?? lastError),
+    }),
   );
   throw lastError instanceof StoreUnavailableError
     ? lastError
     : new StoreUnavailableError(
         `Shopify Admin API unavailable: ${String((lastError as Error)?.message ?? lastError)}`,
       );
+}
+
+/** (requested − available) / restoreRate seconds, from the error response's cost extension. */
+function advertisedWaitMs(error: unknown): number | null {
+  const cost = (error as { body?: { extensions?: { cost?: CostExtension } } })?.body?.extensions?.cost;
+  if (!cost?.throttleStatus || !cost.requestedQueryCost) return null;
+  const { currentlyAvailable, restoreRate } = cost.throttleStatus;
+  if (!restoreRate) return null;
+  const deficit = Math.max(0, cost.requestedQueryCost - currentlyAvailable);
+  return Math.ceil((deficit / restoreRate) * 1000) + 50;
+}
+
+interface CostExtension {
+  requestedQueryCost: number;
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
 }
 
 function backoffMs(attempt: number): number {
