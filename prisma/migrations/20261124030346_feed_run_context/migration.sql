@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "FeedRun" ADD COLUMN "context" TEXT;
+
