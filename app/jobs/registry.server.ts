@@ -1,4 +1,15 @@
+import { env } from "../env.server";
 import { purgeExpiredIdempotencyRecords } from "../acp/idempotency.server";
+import {
+  FULL_SYNC_JOB,
+  onInventoryChanged,
+  onProductChanged,
+  reconcileFeeds,
+  runFullSync,
+  type FullSyncKind,
+  type InventoryChangedPayload,
+  type ProductChangedPayload,
+} from "../catalog/sync.server";
 import { recoverStalledCompletions } from "../checkout/complete.server";
 import { deliverAgentEvent } from "../orders/deliver.server";
 import { handleShopifyOrderEvent } from "../orders/shopify-updates.server";
@@ -10,15 +21,24 @@ export const jobHandlers: Record<string, JobHandler> = {
   "orders.shopify_event": async (payload, job) => {
     if (job.shop) await handleShopifyOrderEvent(job.shop, (payload as { orderId: string }).orderId);
   },
-  "maintenance.recover_completions": periodic(30_000, async () => {
+  "maintenance.recover_completions": periodic(env().RECOVERY_INTERVAL_SECONDS * 1000, async () => {
     await recoverStalledCompletions();
   }),
   "maintenance.purge": periodic(60 * 60_000, async () => {
     await purgeExpiredIdempotencyRecords();
   }),
+  [FULL_SYNC_JOB]: async (payload, job) => runFullSync(job.shop!, payload as { kind?: FullSyncKind }),
+  "catalog.product_changed": async (payload, job) =>
+    onProductChanged(job.shop!, payload as ProductChangedPayload),
+  "catalog.inventory_changed": async (payload, job) =>
+    onInventoryChanged(job.shop!, payload as InventoryChangedPayload),
+  // Checks often; each shop is fully synced again only when its last sync is 6 hours old.
+  "catalog.reconcile": periodic(15 * 60_000, async () => {
+    await reconcileFeeds();
+  }),
 };
 
-const PERIODIC_KINDS = ["maintenance.recover_completions", "maintenance.purge"];
+const PERIODIC_KINDS = ["maintenance.recover_completions", "maintenance.purge", "catalog.reconcile"];
 
 let timer: NodeJS.Timeout | undefined;
 

@@ -1,0 +1,246 @@
+import { createHash } from "node:crypto";
+import type { Prisma } from "@prisma/client";
+import prisma from "../db.server";
+import { toAcpFeedProduct, toFeedItems, toOpenAiFeedRow, type FeedItem } from "./feed-item";
+import { legacyId } from "./format";
+import { applyRules, parseFeedRules, type FeedRules } from "./rules";
+import type { ReadProduct } from "./shopify-read.server";
+import type { ShopContext } from "./shopify-product";
+import { validateItem } from "./validate";
+
+/**
+ * The stored feed: products in, `FeedItem` / `FeedProduct` rows out. Every write replaces all rows of a
+ * product at once (variants come and go), skips products whose rows would come out identical (so a
+ * reconcile that finds nothing new leaves the feed's ETag alone), and never lets an older read of a
+ * product replace a newer one.
+ */
+
+export type ItemStatus = "valid" | "invalid" | "excluded";
+
+/** A stored problem: a validation problem, or why a rule left the product out (`severity: "excluded"`). */
+export interface StoredProblem {
+  code: string;
+  severity: "error" | "warning" | "excluded";
+  field?: string;
+  message: string;
+}
+
+/** Market of the rows of an excluded variant: it is in no market. */
+export const NO_MARKET = "*";
+
+export interface StatusCounts {
+  valid: number;
+  invalid: number;
+  excluded: number;
+}
+
+/** What the mapper made of one product, ready to store. */
+export interface ProductWrite {
+  productId: string;
+  updatedAt: Date;
+  items: Omit<Prisma.FeedItemCreateManyInput, "shop" | "syncedAt">[];
+  acpProducts: { market: string; acp: string }[];
+  counts: StatusCounts;
+}
+
+export async function loadRules(shop: string): Promise<FeedRules> {
+  const settings = await prisma.feedSettings.findUnique({ where: { shop }, select: { rules: true } });
+  return parseFeedRules(settings ? JSON.parse(settings.rules) : {});
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("base64url");
+}
+
+/** Maps, validates and serializes one product (pure apart from hashing). */
+export function buildProductWrite(read: ReadProduct, context: ShopContext, rules: FeedRules): ProductWrite {
+  const { product, inventoryItems } = read;
+  const productId = legacyId(product.id);
+  const updatedAt = new Date(product.updatedAt);
+  const counts: StatusCounts = { valid: 0, invalid: 0, excluded: 0 };
+  const items: ProductWrite["items"] = [];
+
+  const decision = applyRules(product, rules);
+  const feedItems = decision.excluded ? [] : toFeedItems(product, context, rules);
+  if (feedItems.length === 0) {
+    const problem: StoredProblem = decision.excluded
+      ? { code: decision.reason, severity: "excluded", message: decision.message }
+      : {
+          code: "no_market",
+          severity: "excluded",
+          message: "None of the shop's active markets is published by the feed settings.",
+        };
+    const problems = JSON.stringify([problem]);
+    for (const variant of product.variants) {
+      counts.excluded += 1;
+      items.push({
+        itemId: legacyId(variant.id),
+        market: NO_MARKET,
+        currency: null,
+        productId,
+        inventoryItemId: inventoryItems.get(variant.id) ?? null,
+        status: "excluded",
+        problems,
+        row: null,
+        contentHash: sha256(`excluded\n${problems}`),
+        productUpdatedAt: updatedAt,
+      });
+    }
+    return { productId, updatedAt, items, acpProducts: [], counts };
+  }
+
+  const validByMarket = new Map<string, FeedItem[]>();
+  const rowsByItem: { item: FeedItem; status: ItemStatus; problems: string | null; row: string }[] = [];
+  for (const item of feedItems) {
+    const problems = validateItem(item);
+    const status: ItemStatus = problems.some((p) => p.severity === "error") ? "invalid" : "valid";
+    counts[status] += 1;
+    if (status === "valid") {
+      const list = validByMarket.get(item.market.handle);
+      if (list) list.push(item);
+      else validByMarket.set(item.market.handle, [item]);
+    }
+    rowsByItem.push({
+      item,
+      status,
+      problems: problems.length > 0 ? JSON.stringify(problems) : null,
+      row: JSON.stringify(toOpenAiFeedRow(item)),
+    });
+  }
+
+  // The ACP product's hash goes into each of its items' hashes: a change seen only there (alt text)
+  // still counts as a change.
+  const acpProducts: ProductWrite["acpProducts"] = [];
+  const acpHashes = new Map<string, string>();
+  for (const [market, valid] of validByMarket) {
+    const acp = toAcpFeedProduct(valid);
+    if (!acp) continue;
+    const text = JSON.stringify(acp);
+    acpProducts.push({ market, acp: text });
+    acpHashes.set(market, sha256(text));
+  }
+
+  for (const { item, status, problems, row } of rowsByItem) {
+    items.push({
+      itemId: item.id,
+      market: item.market.handle,
+      currency: item.market.currency,
+      productId,
+      inventoryItemId: inventoryItems.get(item.variantGid) ?? null,
+      status,
+      problems,
+      row,
+      contentHash: sha256(`${status}\n${problems ?? ""}\n${row}\n${acpHashes.get(item.market.handle) ?? ""}`),
+      productUpdatedAt: updatedAt,
+    });
+  }
+  return { productId, updatedAt, items, acpProducts, counts };
+}
+
+export interface WriteResult {
+  /** Products whose stored rows changed. */
+  changed: number;
+  /** Products already stored as built, or stored from a newer read. */
+  unchanged: number;
+}
+
+/**
+ * Stores a batch of products in one transaction: changed products are replaced, unchanged ones only get
+ * `syncedAt` (so a full sync knows it saw them). A product stored from a read newer than this one is left
+ * as it is: webhooks and the bulk export race, and the newest read of Shopify wins.
+ * `extra` runs in the same transaction (the full sync's progress, so its checkpoint matches what is stored).
+ */
+export async function writeProducts(
+  shop: string,
+  writes: ProductWrite[],
+  options: { now?: Date; extra?: Prisma.PrismaPromise<unknown>[] } = {},
+): Promise<WriteResult> {
+  const now = options.now ?? new Date();
+  const ids = writes.map((w) => w.productId);
+  const stored =
+    ids.length === 0
+      ? []
+      : await prisma.feedItem.findMany({
+          where: { shop, productId: { in: ids } },
+          select: { productId: true, itemId: true, market: true, contentHash: true, productUpdatedAt: true },
+        });
+  const byProduct = new Map<string, typeof stored>();
+  for (const row of stored) {
+    const list = byProduct.get(row.productId);
+    if (list) list.push(row);
+    else byProduct.set(row.productId, [row]);
+  }
+
+  const changed: ProductWrite[] = [];
+  const unchanged: string[] = [];
+  for (const write of writes) {
+    const rows = byProduct.get(write.productId) ?? [];
+    const newer = rows.some((row) => row.productUpdatedAt.getTime() > write.updatedAt.getTime());
+    if (newer || sameRows(rows, write)) unchanged.push(write.productId);
+    else changed.push(write);
+  }
+
+  const changedIds = changed.map((w) => w.productId);
+  const operations: Prisma.PrismaPromise<unknown>[] = [];
+  if (changed.length > 0) {
+    operations.push(
+      prisma.feedItem.deleteMany({ where: { shop, productId: { in: changedIds } } }),
+      prisma.feedItem.createMany({
+        data: changed.flatMap((w) => w.items.map((item) => ({ ...item, shop, syncedAt: now }))),
+      }),
+      prisma.feedProduct.deleteMany({ where: { shop, productId: { in: changedIds } } }),
+    );
+    const acp = changed.flatMap((w) =>
+      w.acpProducts.map((p) => ({ shop, productId: w.productId, market: p.market, acp: p.acp })),
+    );
+    if (acp.length > 0) operations.push(prisma.feedProduct.createMany({ data: acp }));
+    operations.push(bumpVersion(shop, now));
+  }
+  if (unchanged.length > 0) {
+    operations.push(
+      prisma.feedItem.updateMany({ where: { shop, productId: { in: unchanged } }, data: { syncedAt: now } }),
+    );
+  }
+  operations.push(...(options.extra ?? []));
+  if (operations.length > 0) await prisma.$transaction(operations);
+  return { changed: changed.length, unchanged: unchanged.length };
+}
+
+function sameRows(
+  rows: { itemId: string; market: string; contentHash: string }[],
+  write: ProductWrite,
+): boolean {
+  if (rows.length !== write.items.length) return false;
+  const hashes = new Map(rows.map((row) => [`${row.itemId}|${row.market}`, row.contentHash]));
+  return write.items.every((item) => hashes.get(`${item.itemId}|${item.market}`) === item.contentHash);
+}
+
+/** Removes a product's rows (deleted in Shopify, or gone from a full export). Returns rows removed. */
+export async function deleteProducts(shop: string, productIds: string[], now = new Date()): Promise<number> {
+  if (productIds.length === 0) return 0;
+  const [items] = await prisma.$transaction([
+    prisma.feedItem.deleteMany({ where: { shop, productId: { in: productIds } } }),
+    prisma.feedProduct.deleteMany({ where: { shop, productId: { in: productIds } } }),
+  ]);
+  if (items.count > 0) await bumpVersion(shop, now);
+  return items.count;
+}
+
+/** The served content changed: new ETag and Last-Modified. */
+export function bumpVersion(shop: string, now: Date) {
+  return prisma.feedSettings.upsert({
+    where: { shop },
+    create: { shop, version: 1, lastBuiltAt: now },
+    update: { version: { increment: 1 }, lastBuiltAt: now },
+  });
+}
+
+/** Item counts by status for the whole stored feed of a shop. */
+export async function statusCounts(shop: string): Promise<StatusCounts> {
+  const groups = await prisma.feedItem.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } });
+  const counts: StatusCounts = { valid: 0, invalid: 0, excluded: 0 };
+  for (const group of groups) {
+    if (group.status in counts) counts[group.status as ItemStatus] = group._count._all;
+  }
+  return counts;
+}
