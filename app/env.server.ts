@@ -41,6 +41,18 @@ export const envSchema = z.object({
     .describe("base URL of the sandbox Shopify Admin API (sandbox mode only)"),
   SANDBOX_STRIPE_URL: z.url().optional().describe("base URL of the sandbox Stripe API (sandbox mode only)"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("log verbosity"),
+  COMPLETION_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(60)
+    .describe("how long a completion's driver holds it before recovery may take over"),
+  RECOVERY_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe("how often stalled completions are looked for"),
 });
 
 function isLoopbackUrl(value: string): boolean {

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import prisma from "../db.server";
+import { env } from "../env.server";
 import { AcpError, notFound } from "../acp/errors";
 import { enqueueJob } from "../jobs/queue.server";
 import type { AgentOrder } from "../orders/events";
@@ -18,7 +19,7 @@ import { updateCheckout, type CheckoutContext, type CheckoutOutcome } from "./se
 import { loadSession, recordEvent } from "./sessions.server";
 
 /** How long one driver (request or recovery worker) owns a completion before another may take over. */
-export const COMPLETION_LEASE_MS = 60_000;
+const leaseMs = () => env().COMPLETION_LEASE_SECONDS * 1000;
 
 type Completion = NonNullable<Awaited<ReturnType<typeof prisma.completion.findUnique>>>;
 
@@ -137,7 +138,7 @@ export async function completeCheckout(
           amount: session.totals.total,
           currency: session.currency,
           paymentTokenEncrypted: encryptSecret(command.payment.token),
-          lockedUntil: new Date(context.now.getTime() + COMPLETION_LEASE_MS),
+          lockedUntil: new Date(context.now.getTime() + leaseMs()),
         },
       });
       const inProgress = { ...repriced.session, status: "complete_in_progress" as const };
@@ -173,7 +174,7 @@ export async function driveIfFree(completionId: string, now = new Date()): Promi
     return current ? ((await loadSession(current.shop, current.sessionId))?.session ?? null) : null;
   const claimed = await prisma.completion.updateMany({
     where: { id: completionId, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-    data: { lockedUntil: new Date(now.getTime() + COMPLETION_LEASE_MS), attempts: { increment: 1 } },
+    data: { lockedUntil: new Date(now.getTime() + leaseMs()), attempts: { increment: 1 } },
   });
   if (claimed.count !== 1) return null;
   return drive((await prisma.completion.findUnique({ where: { id: completionId } }))!);
