@@ -42,6 +42,8 @@ export interface AppServer {
   databaseUrl: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL: the process dies mid-work, as in a crash. */
+  kill: () => Promise<void>;
 }
 
 /**
@@ -56,27 +58,23 @@ export async function startAppServer(
   const url = `http://127.0.0.1:${port}`;
   const databaseUrl = options.databaseUrl ?? freshSqliteUrl();
   let output = "";
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [path.join(ROOT, "server.mjs")],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: "production",
-        HOST: "127.0.0.1",
-        PORT: String(port),
-        SHOPIFY_API_KEY: TEST_API_KEY,
-        SHOPIFY_API_SECRET: TEST_API_SECRET,
-        SHOPIFY_APP_URL: url,
-        SCOPES: "read_products,write_orders",
-        DATABASE_URL: databaseUrl,
-        APP_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-        ...options.env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      SHOPIFY_API_KEY: TEST_API_KEY,
+      SHOPIFY_API_SECRET: TEST_API_SECRET,
+      SHOPIFY_APP_URL: url,
+      SCOPES: "read_products,write_orders",
+      DATABASE_URL: databaseUrl,
+      APP_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+      ...options.env,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -96,8 +94,14 @@ export async function startAppServer(
     databaseUrl,
     output: () => output,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
+        await exited;
+      }
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGKILL");
         await exited;
       }
     },

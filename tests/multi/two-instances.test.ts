@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { PrismaClient } from "@prisma/client";
+import { buildRequests, createAcpClient, paymentHandlerIdFrom } from "../../sandbox/agent/buyer";
+import { seedAgent, seedShopInstall, seedStripeSettings } from "../../sandbox/app-seed/seed";
+import {
+  APP_SCOPES,
+  DEMO_ACCESS_TOKEN,
+  DEMO_SHOP,
+  demoShop,
+} from "../../sandbox/shopify-admin/fixtures/catalog";
+import { startShopifySandbox, type ShopifySandbox } from "../../sandbox/shopify-admin/server";
+import { DEMO_ACCOUNT_ID, DEMO_RESTRICTED_KEY } from "../../sandbox/stripe/accounts";
+import { startStripeSandbox, type StripeSandbox } from "../../sandbox/stripe/server";
+import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
+import { APP_WEBHOOKS } from "../support/acp-stack";
+import { startAppServer, TEST_API_SECRET, TEST_ENCRYPTION_KEYS, type AppServer } from "../support/app-server";
+import { itemId } from "../support/catalog";
+import { freshPostgresDatabase } from "../support/postgres-db";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Two app instances on one real PostgreSQL behave as one: sessions, idempotency keys, completion
+ * leases and background jobs are all in the database. Killing one instance in the middle of
+ * completes loses no completion and duplicates none (checked in the sandboxes, not in our tables).
+ */
+let shopify: ShopifySandbox;
+let stripe: StripeSandbox;
+let db: PrismaClient;
+let instances: AppServer[];
+let apiKey: string;
+const version = "2026-04-17" as const;
+const build = buildRequests(version);
+const buyer = { first_name: "Alan", last_name: "Turing", email: "alan@example.com" };
+const address = {
+  name: "Alan Turing",
+  line_one: "2 Bletchley Rd",
+  city: "Austin",
+  state: "TX",
+  country: "US",
+  postal_code: "78701",
+};
+
+beforeAll(async () => {
+  const shop = demoShop();
+  shop.plan.partnerDevelopment = false;
+  shopify = await startShopifySandbox({ shops: [shop], webhookRetry: { retries: 3, baseDelayMs: 50 } });
+  stripe = await startStripeSandbox();
+  const database = await freshPostgresDatabase(inject("postgresUrl"));
+  db = database.db;
+  await seedShopInstall(db, { shop: DEMO_SHOP, accessToken: DEMO_ACCESS_TOKEN, scopes: APP_SCOPES });
+  await seedStripeSettings(db, {
+    shop: DEMO_SHOP,
+    accountId: DEMO_ACCOUNT_ID,
+    sealedKey: encryptSecret(DEMO_RESTRICTED_KEY, parseKeyRing(TEST_ENCRYPTION_KEYS)),
+    last4: DEMO_RESTRICTED_KEY.slice(-4),
+  });
+  apiKey = (await seedAgent(db, { shop: DEMO_SHOP, name: "Load agent" })).apiKey;
+  const env = {
+    NODE_ENV: "test",
+    ACP_SANDBOX: "1",
+    SANDBOX_SHOPIFY_URL: shopify.url,
+    SANDBOX_STRIPE_URL: stripe.url,
+    JOB_POLL_MS: "100",
+    COMPLETION_LEASE_SECONDS: "2",
+    RECOVERY_INTERVAL_SECONDS: "1",
+  };
+  instances = [
+    await startAppServer({ databaseUrl: database.url, env }),
+    await startAppServer({ databaseUrl: database.url, env }),
+  ];
+  shopify.control.install({
+    shop: DEMO_SHOP,
+    accessToken: DEMO_ACCESS_TOKEN,
+    scopes: APP_SCOPES,
+    appUrl: instances[0].url,
+    apiSecret: TEST_API_SECRET,
+    webhookSubscriptions: APP_WEBHOOKS,
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.allSettled((instances ?? []).map((instance) => instance.stop()));
+  await db?.$disconnect();
+  await shopify?.stop();
+  await stripe?.stop();
+});
+
+const client = (index: number) =>
+  createAcpClient({ baseUrl: instances[index].url, apiKey, apiVersion: version });
+
+async function readyOnBoth(): Promise<Json> {
+  const tote = itemId(shopify, DEMO_SHOP, "Canvas Tote Bag");
+  const created = (
+    await client(0).createCheckout(build.create({ items: [{ id: tote, quantity: 1 }], buyer, address }))
+  ).body as Json;
+  const option = (created.fulfillment_options as Json[])[0];
+  const ready = await client(1).updateCheckout(
+    created.id,
+    build.update({ fulfillmentOptionId: option.id, itemIds: [tote] }),
+  );
+  expect((ready.body as Json).status).toBe("ready_for_payment");
+  return ready.body as Json;
+}
+
+const total = (session: Json) =>
+  (session.totals as Json[]).find((line) => line.type === "total")!.amount as number;
+const orders = (sessionId: string) =>
+  [...shopify.shops.get(DEMO_SHOP)!.orders.values()].filter((order) => order.sourceIdentifier === sessionId);
+const captured = (sessionId: string) =>
+  stripe
+    .paymentIntents(DEMO_ACCOUNT_ID)
+    .filter((intent) => intent.metadata?.checkout_session_id === sessionId && intent.status === "succeeded");
+
+describe("two instances on one PostgreSQL", () => {
+  it("share sessions and idempotency keys: a replay on the other instance is a replay", async () => {
+    const tote = itemId(shopify, DEMO_SHOP, "Canvas Tote Bag");
+    const body = build.create({ items: [{ id: tote, quantity: 1 }] });
+    const first = await client(0).createCheckout(body, { idempotencyKey: "shared-key" });
+    const second = await client(1).createCheckout(body, { idempotencyKey: "shared-key" });
+    expect(first.status).toBe(201);
+    expect(second.headers["idempotent-replayed"]).toBe("true");
+    expect(second.body).toEqual(first.body);
+    const fetched = await client(1).getCheckout((first.body as Json).id);
+    expect(fetched.status).toBe(200);
+  }, 60_000);
+
+  it("complete sent to both instances at once charges once and makes one order", async () => {
+    for (let round = 0; round < 3; round++) {
+      const session = await readyOnBoth();
+      const token = stripe.grantSharedPaymentToken(DEMO_ACCOUNT_ID, {
+        maxAmount: total(session),
+        currency: "usd",
+      });
+      const body = build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) });
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          client(index % 2).completeCheckout(session.id, body, { idempotencyKey: `k-${round}-${index % 3}` }),
+        ),
+      );
+      for (const response of responses) expect([200, 409]).toContain(response.status);
+      expect(orders(session.id)).toHaveLength(1);
+      expect(captured(session.id)).toHaveLength(1);
+    }
+  }, 120_000);
+
+  it("killing an instance in the middle of completes loses no completion and duplicates none", async () => {
+    const sessions = [await readyOnBoth(), await readyOnBoth(), await readyOnBoth()];
+    // Shopify answers order creation slowly, so instance 0 dies with payments authorized and orders pending.
+    const slow = shopify.faults.add({ rootField: "orderCreate", delayMs: 1500, times: Infinity });
+    const pending = sessions.map((session) => {
+      const token = stripe.grantSharedPaymentToken(DEMO_ACCOUNT_ID, {
+        maxAmount: total(session),
+        currency: "usd",
+      });
+      return client(0)
+        .completeCheckout(
+          session.id,
+          build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) }),
+        )
+        .catch(() => null);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await instances[0].kill();
+    await Promise.all(pending);
+    slow.remove();
+
+    // Instance 1's recovery worker finds the stalled completions once their lease expires.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const open = await db.completion.count({
+        where: {
+          sessionId: { in: sessions.map((s) => s.id) },
+          step: { notIn: ["completed", "declined", "voided"] },
+        },
+      });
+      if (open === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    for (const session of sessions) {
+      const state = (await client(1).getCheckout(session.id)).body as Json;
+      // The invariants, read from Shopify and Stripe themselves.
+      expect(orders(session.id).length).toBeLessThanOrEqual(1);
+      expect(captured(session.id).length).toBe(orders(session.id).length);
+      if (state.status === "completed") {
+        expect(orders(session.id)).toHaveLength(1);
+        expect(orders(session.id)[0].displayFinancialStatus).toBe("PAID");
+      } else {
+        const authorized = stripe
+          .paymentIntents(DEMO_ACCOUNT_ID)
+          .filter(
+            (intent) =>
+              intent.metadata?.checkout_session_id === session.id && intent.status === "requires_capture",
+          );
+        expect(authorized).toHaveLength(0);
+      }
+    }
+    const completed = sessions.filter((session) => orders(session.id).length === 1);
+    expect(completed.length).toBe(3);
+  }, 180_000);
+});
