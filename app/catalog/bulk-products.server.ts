@@ -8,7 +8,7 @@ import {
   variantFromNode,
   type ReadPlan,
   type ReadProduct,
-} from "./shopify-read.server";
+} from "./shopify-documents.server";
 
 /**
  * Joins the lines of a bulk export (`groupObjects: false`) back into products, one line at a time.

@@ -4,7 +4,7 @@ import prisma from "../db.server";
 import { toAcpFeedProduct, toFeedItems, toOpenAiFeedRow, type FeedItem } from "./feed-item";
 import { legacyId } from "./format";
 import { applyRules, parseFeedRules, type FeedRules } from "./rules";
-import type { ReadProduct } from "./shopify-read.server";
+import type { ReadProduct } from "./shopify-documents.server";
 import type { ShopContext } from "./shopify-product";
 import { validateItem } from "./validate";
 

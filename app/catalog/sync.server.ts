@@ -17,15 +17,8 @@ import {
 } from "./feed-store.server";
 import { legacyId } from "./format";
 import type { FeedRules } from "./rules";
-import {
-  bulkOperationState,
-  fetchProduct,
-  fetchShopContext,
-  readPlanFor,
-  startBulkExport,
-  type ReadPlan,
-  type ReadProduct,
-} from "./shopify-read.server";
+import { readPlanFor, type ReadPlan, type ReadProduct } from "./shopify-documents.server";
+import { bulkOperationState, fetchProduct, fetchShopContext, startBulkExport } from "./shopify-read.server";
 import type { ShopContext } from "./shopify-product";
 
 /**
