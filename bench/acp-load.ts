@@ -12,7 +12,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { startPostgres } from "../scripts/lib/postgres.mjs";
 import { encryptSecret, parseKeyRing } from "../app/lib/crypto.server";
 import { buildRequests, createAcpClient, paymentHandlerIdFrom } from "../sandbox/agent/buyer";

@@ -53,6 +53,16 @@ export function agentEventBody(
   if (modern) {
     data.id = order.orderId;
     if (order.orderNumber) data.order_number = order.orderNumber;
+    if (order.fulfillments.length) {
+      data.fulfillments = order.fulfillments.map((fulfillment) => ({
+        id: fulfillment.id,
+        type: "shipping",
+        status: fulfillment.status,
+        ...(fulfillment.carrier ? { carrier: fulfillment.carrier } : {}),
+        ...(fulfillment.trackingNumber ? { tracking_number: fulfillment.trackingNumber } : {}),
+        ...(fulfillment.trackingUrl ? { tracking_url: fulfillment.trackingUrl } : {}),
+      }));
+    }
     if (order.refunds.length) {
       data.adjustments = order.refunds.map((refund, index) => ({
         id: `${order.orderId}#refund-${index + 1}`,

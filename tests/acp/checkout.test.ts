@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRequests, validateResponse } from "../../sandbox/agent/buyer";
+import { generateKeyPairSync } from "node:crypto";
+import { buildRequests, createAcpClient, validateResponse } from "../../sandbox/agent/buyer";
 import { validateCheckoutDef } from "../../sandbox/agent/contract";
 import { seedAgent } from "../../sandbox/app-seed/seed";
 import { EU_SHOP } from "../../sandbox/shopify-admin/fixtures/catalog";
 import { ACP_VERSIONS, type AcpVersion } from "../../app/acp/version-adapter";
+import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
+import { TEST_ENCRYPTION_KEYS } from "../support/app-server";
 import { itemId } from "../support/catalog";
 
 let stack: AcpStack;
@@ -283,4 +286,74 @@ describe("Discovery", () => {
     expect(JSON.stringify(response.body)).not.toContain("myshopify.com");
     expect((response.body as Json).api_base_url).toBe(stack.app.url);
   });
+});
+
+describe("Request signing", () => {
+  const version = "2026-04-17" as const;
+  const build = buildRequests(version);
+
+  async function signedAgent(algorithm: "hmac-sha256" | "ed25519", storedKey: string) {
+    const agent = await seedAgent(stack.db, {
+      shop: stack.shop,
+      name: `Signing ${algorithm}`,
+      settings: {
+        signingAlgorithm: algorithm,
+        signingKeyEncrypted: encryptSecret(storedKey, parseKeyRing(TEST_ENCRYPTION_KEYS)),
+      },
+    });
+    return agent.apiKey;
+  }
+
+  it.each(["hmac-sha256", "ed25519"] as const)(
+    "accepts %s signatures over the canonical body and refuses bad ones",
+    async (algorithm) => {
+      let storedKey: string;
+      let signingKey: string;
+      if (algorithm === "hmac-sha256") {
+        storedKey = signingKey = "shared-signing-secret";
+      } else {
+        const pair = generateKeyPairSync("ed25519");
+        storedKey = pair.publicKey.export({ type: "spki", format: "pem" }).toString();
+        signingKey = pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+      }
+      const apiKey = await signedAgent(algorithm, storedKey);
+      const body = build.create({ items: [{ id: tote, quantity: 1 }] });
+      const signed = createAcpClient({
+        baseUrl: stack.app.url,
+        apiKey,
+        apiVersion: version,
+        signing: { alg: algorithm, key: signingKey },
+      });
+      const ok = await signed.createCheckout(body);
+      expect(ok.status).toBe(201);
+      // Reads carry no body and need no signature.
+      const read = await signed.getCheckout((ok.body as Json).id);
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+
+      const unsigned = createAcpClient({ baseUrl: stack.app.url, apiKey, apiVersion: version });
+      const missing = await unsigned.createCheckout(body);
+      expect(missing.status).toBe(401);
+      expect(missing.body).toMatchObject({ code: "invalid_signature" });
+
+      const wrong = createAcpClient({
+        baseUrl: stack.app.url,
+        apiKey,
+        apiVersion: version,
+        signing: {
+          alg: algorithm,
+          key: algorithm === "hmac-sha256" ? "another-secret" : generateKeyPairSync("ed25519").privateKey,
+        },
+      });
+      expect((await wrong.createCheckout(body)).status).toBe(401);
+
+      const stale = createAcpClient({
+        baseUrl: stack.app.url,
+        apiKey,
+        apiVersion: version,
+        signing: { alg: algorithm, key: signingKey },
+        now: () => new Date(Date.now() - 10 * 60_000),
+      });
+      expect((await stale.createCheckout(body)).body).toMatchObject({ code: "invalid_signature" });
+    },
+  );
 });

@@ -6,7 +6,7 @@ import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
 import { ACP_VERSIONS, type AcpVersion } from "../../app/acp/version-adapter";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { TEST_ENCRYPTION_KEYS } from "../support/app-server";
-import { itemId } from "../support/catalog";
+import { itemId, variant } from "../support/catalog";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -31,7 +31,8 @@ const address = {
 };
 
 beforeAll(async () => {
-  stack = await startAcpStack();
+  // Short leases so the recovery worker heals faults within the test.
+  stack = await startAcpStack({ env: { COMPLETION_LEASE_SECONDS: "2", RECOVERY_INTERVAL_SECONDS: "1" } });
   receiver = await startWebhookReceiver({ version: "2026-04-17", secret: "whsec_test_agent" });
   await stack.db.agent.update({
     where: { id: stack.agent.agentId },
@@ -212,6 +213,70 @@ describe("complete: unhappy paths and concurrency (2026-04-17)", () => {
   });
 });
 
+describe("complete under faults (2026-04-17)", () => {
+  const version = "2026-04-17" as const;
+  const build = buildRequests(version);
+
+  async function waitForSettled(sessionId: string) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const completion = await stack.db.completion.findUnique({ where: { sessionId } });
+      if (completion && ["completed", "declined", "voided"].includes(completion.step)) return completion;
+      if (Date.now() > deadline)
+        throw new Error(`completion of ${sessionId} did not settle: ${completion?.step}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it("Shopify failing to create the order (5xx) leaves the payment uncaptured until recovery completes it", async () => {
+    const session = await readySession(version);
+    const token = grant(session);
+    const outage = stack.shopify.faults.add({ rootField: "orderCreate", status: 503, times: Infinity });
+    const response = await stack
+      .client(version)
+      .completeCheckout(
+        session.id,
+        build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) ?? undefined }),
+      );
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ type: "service_unavailable" });
+    // While Shopify is down: authorized, not captured, no order.
+    expect(ordersFor(session.id)).toHaveLength(0);
+    expect(intentsFor(session.id).filter((intent) => intent.status === "succeeded")).toHaveLength(0);
+    outage.remove();
+    const completion = await waitForSettled(session.id);
+    expect(completion.step).toBe("completed");
+    expect(ordersFor(session.id)).toHaveLength(1);
+    expect(intentsFor(session.id).filter((intent) => intent.status === "succeeded")).toHaveLength(1);
+    const final = await stack.client(version).getCheckout(session.id);
+    expect((final.body as Json).status).toBe("completed");
+  });
+
+  it("Shopify refusing the order voids the authorization and reopens the session", async () => {
+    const session = await readySession(version);
+    const token = grant(session);
+    // Stock gone at the last moment: nothing left of the tee.
+    const tee = variant(stack.shopify, stack.shop, "Classic Organic Tee", "Navy", "S");
+    for (const level of tee.inventoryItem.levels) level.available = 0;
+    const response = await stack
+      .client(version)
+      .completeCheckout(
+        session.id,
+        build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) ?? undefined }),
+      );
+    for (const level of tee.inventoryItem.levels) level.available = 50;
+    expect(validateResponse(version, "complete", response.status, response.body).errors).toEqual([]);
+    const body = response.body as Json;
+    expect(body.status).not.toBe("completed");
+    expect(ordersFor(session.id)).toHaveLength(0);
+    expect(
+      intentsFor(session.id).every(
+        (intent) => intent.status === "canceled" || intent.status === "requires_payment_method",
+      ),
+    ).toBe(true);
+  });
+});
+
 describe("after the purchase (2026-04-17)", () => {
   const version = "2026-04-17" as const;
   const build = buildRequests(version);
@@ -249,6 +314,9 @@ describe("after the purchase (2026-04-17)", () => {
     );
     expect(update.signature).toMatchObject({ ok: true });
     expect((update.body as Json).data.status).toBe("shipped");
+    expect((update.body as Json).data.fulfillments).toEqual([
+      expect.objectContaining({ carrier: "UPS", tracking_number: "1Z999AA10123456784", status: "shipped" }),
+    ]);
   });
 
   it("refunds on Stripe exactly once when the merchant refunds in Shopify, and tells the agent", async () => {

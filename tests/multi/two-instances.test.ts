@@ -161,7 +161,7 @@ describe("two instances on one PostgreSQL", () => {
         .catch(() => null);
     });
     await new Promise((resolve) => setTimeout(resolve, 700));
-    await instances[0].kill();
+    await instances[0].kill!();
     await Promise.all(pending);
     slow.remove();
 

@@ -43,7 +43,7 @@ export interface AppServer {
   output: () => string;
   stop: () => Promise<void>;
   /** SIGKILL: the process dies mid-work, as in a crash. */
-  kill: () => Promise<void>;
+  kill?: () => Promise<void>;
 }
 
 /**
