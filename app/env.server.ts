@@ -53,6 +53,13 @@ export const envSchema = z.object({
     .min(1)
     .default(30)
     .describe("how often stalled completions are looked for"),
+  BUYER_DATA_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(90)
+    .describe("days buyer names, emails, phones and addresses stay on checkout records (default 90)"),
 });
 
 function isLoopbackUrl(value: string): boolean {

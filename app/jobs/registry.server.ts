@@ -13,6 +13,13 @@ import {
 import { recoverStalledCompletions } from "../checkout/complete.server";
 import { deliverAgentEvent } from "../orders/deliver.server";
 import { handleShopifyOrderEvent } from "../orders/shopify-updates.server";
+import {
+  runCustomerRedact,
+  runDataRequest,
+  runRetentionPurge,
+  runShopRedact,
+  runShopUninstalled,
+} from "../privacy/jobs.server";
 import { periodic, runDueJobs, schedulePeriodic, type JobHandler } from "./worker.server";
 
 /** Every job kind this app runs, and its handler. Kinds without a handler here are not claimed. */
@@ -36,6 +43,12 @@ export const jobHandlers: Record<string, JobHandler> = {
   "catalog.reconcile": periodic(15 * 60_000, async () => {
     await reconcileFeeds();
   }),
+  // Privacy duties and the end of an install (app/privacy, docs/decisions/009).
+  "privacy.customers.data_request": runDataRequest,
+  "privacy.customers.redact": runCustomerRedact,
+  "privacy.shop.redact": runShopRedact,
+  "shop.uninstalled": runShopUninstalled,
+  "privacy.retention_purge": runRetentionPurge,
 };
 
 const PERIODIC_KINDS = ["maintenance.recover_completions", "maintenance.purge", "catalog.reconcile"];
