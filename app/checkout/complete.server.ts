@@ -196,6 +196,8 @@ async function drive(start: Completion): Promise<CheckoutSession> {
   });
   try {
     for (;;) {
+      // Heartbeat: keep the lease while working, and stop if another driver took it over.
+      completion = await advance(completion, {});
       switch (completion.step) {
         case "started":
           completion = await authorize(stripe, completion);
@@ -213,13 +215,34 @@ async function drive(start: Completion): Promise<CheckoutSession> {
           return (await loadSession(completion.shop, completion.sessionId))!.session;
       }
     }
+  } catch (error) {
+    // Another driver owns the completion now; it will finish it. Answer with the current state.
+    if (error instanceof LeaseLostError)
+      return (await loadSession(completion.shop, completion.sessionId))!.session;
+    throw error;
   } finally {
-    await prisma.completion.updateMany({ where: { id: completion.id }, data: { lockedUntil: null } });
+    await prisma.completion.updateMany({
+      where: { id: completion.id, attempts: completion.attempts },
+      data: { lockedUntil: null },
+    });
   }
 }
 
+/** Another driver took the completion over (our lease had expired): stop without writing. */
+class LeaseLostError extends Error {}
+
+/**
+ * Moves the completion forward, fenced: `attempts` is the driver's token (a takeover increments
+ * it), so a driver that lost its lease can never overwrite the new driver's progress.
+ */
 async function advance(completion: Completion, data: Partial<Completion>): Promise<Completion> {
-  return prisma.completion.update({ where: { id: completion.id }, data });
+  const lockedUntil = new Date(Date.now() + leaseMs());
+  const result = await prisma.completion.updateMany({
+    where: { id: completion.id, attempts: completion.attempts, step: completion.step },
+    data: { ...data, lockedUntil },
+  });
+  if (result.count !== 1) throw new LeaseLostError(`Completion ${completion.id} is driven elsewhere`);
+  return { ...completion, ...data, lockedUntil };
 }
 
 /** Step 1: a PaymentIntent on the merchant's account, authorized only (manual capture). */
@@ -370,7 +393,12 @@ async function finish(completion: Completion): Promise<Completion> {
       },
     });
     await enqueueJob(tx, { kind: "agent_event.deliver", shop: completion.shop, payload: { eventId } });
-    return tx.completion.update({ where: { id: completion.id }, data: { step: "completed" } });
+    const fenced = await tx.completion.updateMany({
+      where: { id: completion.id, attempts: completion.attempts, step: completion.step },
+      data: { step: "completed" },
+    });
+    if (fenced.count !== 1) throw new LeaseLostError(`Completion ${completion.id} is driven elsewhere`);
+    return { ...completion, step: "completed" };
   });
 }
 
@@ -400,21 +428,25 @@ async function reopen(
     messages: [message("error", code, content, { kind: "payment" })],
     updatedAt: new Date().toISOString(),
   };
+  const data = {
+    step,
+    failureCode: code,
+    failureMessage: content,
+    paymentIntentId: paymentIntentId ?? completion.paymentIntentId,
+  };
   return prisma.$transaction(async (tx) => {
+    // Fence first: only the driver holding the completion may reopen the session.
+    const fenced = await tx.completion.updateMany({
+      where: { id: completion.id, attempts: completion.attempts, step: completion.step },
+      data,
+    });
+    if (fenced.count !== 1) throw new LeaseLostError(`Completion ${completion.id} is driven elsewhere`);
     await tx.checkoutSession.updateMany({
       where: { id: completion.sessionId, shop: completion.shop },
       data: { status: reopened.status, state: JSON.stringify(reopened), revision: { increment: 1 } },
     });
     await recordEvent(tx, reopened, `complete_${step}`, stored.session.status, reopened.status, code);
-    return tx.completion.update({
-      where: { id: completion.id },
-      data: {
-        step,
-        failureCode: code,
-        failureMessage: content,
-        paymentIntentId: paymentIntentId ?? completion.paymentIntentId,
-      },
-    });
+    return { ...completion, ...data };
   });
 }
 

@@ -62,7 +62,7 @@ beforeAll(async () => {
     SANDBOX_SHOPIFY_URL: shopify.url,
     SANDBOX_STRIPE_URL: stripe.url,
     JOB_POLL_MS: "100",
-    COMPLETION_LEASE_SECONDS: "2",
+    COMPLETION_LEASE_SECONDS: "5",
     RECOVERY_INTERVAL_SECONDS: "1",
   };
   instances = [
