@@ -15,6 +15,7 @@ import {
   type GraphQLTypeResolver,
   type OperationDefinitionNode,
 } from "graphql";
+import { handleAdminHost } from "./admin-host";
 import { BULK_ROOT_ALIAS, BulkRunner, bulkResolvers } from "./bulk";
 import { createControl, ControlError, type SandboxControl } from "./control";
 import { actualQueryCost, LeakyBucket, MAX_SINGLE_QUERY_COST, requestedQueryCost } from "./cost";
@@ -352,9 +353,11 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
         ? Promise.resolve(handleBulkFile(res, bulkFile[1]))
         : url.pathname === "/_sandbox/control" && req.method === "POST"
           ? handleControl(req, res)
-          : url.pathname === "/_sandbox/health"
-            ? Promise.resolve(send(res, 200, { ok: true, shops: [...shops.keys()] }))
-            : Promise.resolve(send(res, 404, NOT_FOUND));
+          : url.pathname.startsWith("/admin/apps/")
+            ? handleAdminHost(req, res, { shops, now })
+            : url.pathname === "/_sandbox/health"
+              ? Promise.resolve(send(res, 200, { ok: true, shops: [...shops.keys()] }))
+              : Promise.resolve(send(res, 404, NOT_FOUND));
     work.catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { errors: "Internal Server Error", sandboxError: String(error) });
     });
