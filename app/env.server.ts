@@ -60,6 +60,11 @@ export const envSchema = z.object({
     .max(3650)
     .default(90)
     .describe("days buyer names, emails, phones and addresses stay on checkout records (default 90)"),
+  METRICS_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe("bearer token for GET /metrics; without it /metrics answers direct loopback requests only"),
 });
 
 function isLoopbackUrl(value: string): boolean {

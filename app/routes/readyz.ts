@@ -1,14 +1,7 @@
-import prisma from "../db.server";
+import { checkReadiness } from "../ops/readiness.server";
 
-/** Readiness: the database answers. A load balancer takes the instance out while it does not. */
+/** Readiness: the database and the job queue answer. A load balancer takes the instance out while not. */
 export const loader = async () => {
-  try {
-    await prisma.$queryRaw`SELECT 1`;
-    return Response.json({ status: "ready", database: "ok" }, { headers: { "Cache-Control": "no-store" } });
-  } catch {
-    return Response.json(
-      { status: "unavailable", database: "unreachable" },
-      { status: 503, headers: { "Cache-Control": "no-store" } },
-    );
-  }
+  const { ready, body } = await checkReadiness();
+  return Response.json(body, { status: ready ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 };
