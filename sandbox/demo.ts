@@ -97,6 +97,27 @@ await db.agentApiKey.upsert({
   },
   update: { revokedAt: null, agentId, shop: DEMO_SHOP },
 });
+// A feed token for the pull URL, and a first full catalog sync for the app's job worker.
+const feedToken = `feed_${randomBytes(32).toString("base64url")}`;
+const feedTokenData = {
+  tokenHash: createHash("sha256").update(feedToken).digest("hex"),
+  tokenPrefix: feedToken.slice(0, 11),
+  tokenCreatedAt: new Date(),
+};
+await db.feedSettings.upsert({
+  where: { shop: DEMO_SHOP },
+  create: { shop: DEMO_SHOP, ...feedTokenData },
+  update: feedTokenData,
+});
+await db.job.deleteMany({ where: { singletonKey: `catalog.full_sync:${DEMO_SHOP}` } });
+await db.job.create({
+  data: {
+    kind: "catalog.full_sync",
+    shop: DEMO_SHOP,
+    payload: JSON.stringify({ kind: "full" }),
+    singletonKey: `catalog.full_sync:${DEMO_SHOP}`,
+  },
+});
 await db.$disconnect();
 
 const app = spawn(process.execPath, [path.resolve("server.mjs")], {
@@ -150,9 +171,17 @@ shopify.control.install({
   },
 });
 
+// The feed answers once the first sync has stored it.
+const feedUrl = `${appUrl}/feeds/${feedToken}/products.jsonl.gz`;
+for (let attempt = 0; attempt < 300; attempt++) {
+  if ((await fetch(feedUrl)).status === 200) break;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
 const info = {
   shop: DEMO_SHOP,
   adminUrl: `${appUrl}/`,
+  feedUrl,
   acpBaseUrl: appUrl,
   apiKey,
   stripeUrl: stripe.url,
@@ -171,6 +200,7 @@ ACP app demo (sandbox mode) is running.
   Admin           ${info.adminUrl}
   ACP base URL    ${info.acpBaseUrl}
   Discovery       ${appUrl}/.well-known/acp.json
+  Feed (pull)     ${feedUrl}
   Agent API key   ${apiKey}
   Stripe stand-in ${stripe.url} (account ${DEMO_ACCOUNT_ID})
   Agent webhooks  ${webhookUrl}
