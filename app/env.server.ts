@@ -65,6 +65,11 @@ export const envSchema = z.object({
     .min(16)
     .optional()
     .describe("bearer token for GET /metrics; without it /metrics answers direct loopback requests only"),
+  ACP_RATE_LIMITS: z
+    .string()
+    .regex(/^\d+\/[sm](,\d+\/[sm])*$/, "expected <count>/s and/or <count>/m, e.g. 100/s,3000/m")
+    .default("100/s,3000/m")
+    .describe("requests each agent key may make to the ACP endpoints per second and per minute"),
 });
 
 function isLoopbackUrl(value: string): boolean {

@@ -22,6 +22,7 @@ import {
   releaseIdempotentRequest,
   type StoredResponse,
 } from "./idempotency.server";
+import { enforceAgentRateLimit } from "./rate-limit.server";
 import { verifyRequestSignature } from "./signing.server";
 import {
   ACP_VERSIONS,
@@ -63,6 +64,9 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
         "Send a valid API key as Authorization: Bearer <key>.",
       );
     }
+    // Limits: counted per agent key before anything else is done for the request (429 + Retry-After).
+    // The body size limit is readJsonBody's (MAX_BODY_BYTES).
+    await enforceAgentRateLimit(auth);
     const accepted = auth.agent.acceptedVersions?.split(",").filter(Boolean);
     if (accepted?.length && !accepted.includes(version)) {
       throw new AcpError(
