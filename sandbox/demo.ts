@@ -29,22 +29,16 @@ if (!databaseUrl.startsWith("file:")) throw new Error("The demo runs on SQLite (
 // Per-checkout demo secrets, made once and kept out of git (.data/ is ignored).
 mkdirSync(".data", { recursive: true });
 const secretsFile = ".data/demo-secrets.json";
-if (!existsSync(secretsFile)) {
-  writeFileSync(
-    secretsFile,
-    JSON.stringify({
-      apiSecret: randomBytes(24).toString("hex"),
-      encryptionKeys: `demo1:${randomBytes(32).toString("base64")}`,
-      webhookSecret: `whsec_${randomBytes(24).toString("hex")}`,
-    }),
-    { mode: 0o600 },
-  );
-}
-const secrets = JSON.parse(readFileSync(secretsFile, "utf8")) as {
-  apiSecret: string;
-  encryptionKeys: string;
-  webhookSecret: string;
+const secrets = {
+  apiSecret: randomBytes(24).toString("hex"),
+  encryptionKeys: `demo1:${randomBytes(32).toString("base64")}`,
+  webhookSecret: `whsec_${randomBytes(24).toString("hex")}`,
+  // Keep what an earlier run made (the database holds secrets sealed with these keys).
+  ...(existsSync(secretsFile)
+    ? (JSON.parse(readFileSync(secretsFile, "utf8")) as Record<string, string>)
+    : {}),
 };
+writeFileSync(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
 const keyRing = parseKeyRing(secrets.encryptionKeys);
 
 const merchantShop = demoShop();
