@@ -13,6 +13,7 @@ import {
 import { recoverStalledCompletions } from "../checkout/complete.server";
 import { deliverAgentEvent } from "../orders/deliver.server";
 import { handleShopifyOrderEvent } from "../orders/shopify-updates.server";
+import { reencryptSecretsJob } from "../ops/reencrypt-secrets.server";
 import {
   runCustomerRedact,
   runDataRequest,
@@ -49,6 +50,8 @@ export const jobHandlers: Record<string, JobHandler> = {
   "privacy.shop.redact": runShopRedact,
   "shop.uninstalled": runShopUninstalled,
   "privacy.retention_purge": runRetentionPurge,
+  // Re-seals stored secrets with the first APP_ENCRYPTION_KEYS key (also a CLI, app/ops).
+  "ops.reencrypt_secrets": reencryptSecretsJob,
 };
 
 const PERIODIC_KINDS = ["maintenance.recover_completions", "maintenance.purge", "catalog.reconcile"];
