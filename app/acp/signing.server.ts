@@ -23,6 +23,8 @@ export function verifyRequestSignature(
   now = new Date(),
 ): void {
   if (!agent.signingAlgorithm || !agent.signingKeyEncrypted) return;
+  // The signature covers the body; requests without one (GET, a bodyless cancel) rely on the key alone.
+  if (body === undefined) return;
   const signature = headers.get("signature");
   const timestamp = headers.get("timestamp");
   if (!signature || !timestamp)

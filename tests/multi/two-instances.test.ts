@@ -160,13 +160,22 @@ describe("two instances on one PostgreSQL", () => {
         )
         .catch(() => null);
     });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Kill instance 0 once every payment is authorized and it is waiting on Shopify for the orders.
+    const ids = sessions.map((session) => session.id);
+    const killAt = Date.now() + 60_000;
+    while (
+      (await db.completion.count({ where: { sessionId: { in: ids }, step: "authorized" } })) <
+        sessions.length &&
+      Date.now() < killAt
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await instances[0].kill!();
     await Promise.all(pending);
     slow.remove();
 
     // Instance 1's recovery worker finds the stalled completions once their lease expires.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 90_000;
     for (;;) {
       const open = await db.completion.count({
         where: {

@@ -15,11 +15,12 @@ export default class SummaryReporter implements Reporter {
       if ("tasks" in task) for (const child of task.tasks) visit(child);
     };
     files.forEach(visit);
-    // A file that failed to load has no tests but must still fail the run.
-    const brokenFiles = files.filter(
-      (file) => file.result?.state === "fail" && !("tasks" in file && file.tasks.length),
-    );
-    counts.failed += brokenFiles.length;
+    // A file that failed as a whole (load error, hook timeout) has no failed test of its own but
+    // must still count as a failure.
+    const hasFailedTest = (task: RunnerTask): boolean =>
+      (task.type === "test" && task.result?.state === "fail") ||
+      ("tasks" in task && task.tasks.some(hasFailedTest));
+    counts.failed += files.filter((file) => file.result?.state === "fail" && !hasFailedTest(file)).length;
     process.stdout.write(
       `\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
     );
