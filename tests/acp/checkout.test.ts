@@ -328,7 +328,7 @@ describe("Request signing", () => {
       expect(ok.status).toBe(201);
       // Reads carry no body and need no signature.
       const read = await signed.getCheckout((ok.body as Json).id);
-    expect(read.status, JSON.stringify(read.body)).toBe(200);
+      expect(read.status, JSON.stringify(read.body)).toBe(200);
 
       const unsigned = createAcpClient({ baseUrl: stack.app.url, apiKey, apiVersion: version });
       const missing = await unsigned.createCheckout(body);
