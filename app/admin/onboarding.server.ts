@@ -1,5 +1,6 @@
 import prisma from "../db.server";
 import { adminGraphql } from "../shopify/admin.server";
+import { lastSucceededFullSync, runningFullSync } from "./feed.server";
 
 /**
  * The home checklist, computed from real state each time the page loads (never stored, so it
@@ -132,12 +133,25 @@ export async function onboardingSteps(shop: string): Promise<OnboardingStep[]> {
   return steps;
 }
 
-async function feedStep(_shop: string): Promise<OnboardingStep> {
+async function feedStep(shop: string): Promise<OnboardingStep> {
+  const [done, running] = await Promise.all([lastSucceededFullSync(shop), runningFullSync(shop)]);
+  const action = { label: done ? "Open feed" : "Sync the feed", url: "/app/feed" };
+  if (done) {
+    return {
+      id: "feed",
+      title: "Sync your product feed",
+      status: "done",
+      detail: `Last sync: ${done.valid} items agents can sell, ${done.invalid} invalid, ${done.excluded} excluded.`,
+      action,
+    };
+  }
   return {
     id: "feed",
     title: "Sync your product feed",
-    status: "unknown",
-    detail: "The product feed sync is not available in this version yet.",
-    action: { label: "Open feed", url: "/app/feed" },
+    status: "todo",
+    detail: running
+      ? `The first sync is running (${running.done}${running.total ? ` of ${running.total}` : ""} products).`
+      : "Publish your catalog so agents can find and buy your products.",
+    action,
   };
 }
