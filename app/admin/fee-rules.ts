@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { FeeRuleInput } from "../checkout/fees";
 import { currencyExponent, toDecimalString, toMinorUnits } from "../lib/money";
 
@@ -14,105 +13,92 @@ export interface FeeRuleView extends FeeRuleInput {
   position: number;
 }
 
-const decimal = /^\d+(\.\d+)?$/;
+const DECIMAL = /^\d+(\.\d+)?$/;
 
-/** Parses the rule form. `currency` is the shop's, used when the merchant leaves it empty. */
-export function feeRuleSchema(shopCurrency: string, agentIds: string[]) {
-  const optionalMoney = z
-    .string()
-    .trim()
-    .refine((value) => value === "" || decimal.test(value), "Enter an amount like 1.50.");
-  return z
-    .object({
-      label: z.string().trim().min(1, "Enter a label buyers will see.").max(60, "Use at most 60 characters."),
-      description: z.string().trim().max(200, "Use at most 200 characters."),
-      kind: z.enum(["fixed", "percentage"], { error: "Choose fixed or percentage." }),
-      amount: z.string().trim().min(1, "Enter the fee."),
-      minAmount: optionalMoney,
-      maxAmount: optionalMoney,
-      currency: z
-        .string()
-        .trim()
-        .refine((value) => value === "" || /^[A-Za-z]{3}$/.test(value), "Use a 3-letter currency code."),
-      agentIds: z.array(z.string().refine((id) => agentIds.includes(id), "Unknown agent.")),
-      countries: z
-        .string()
-        .trim()
-        .transform((value) =>
-          value
-            .split(/[\s,]+/)
-            .filter(Boolean)
-            .map((code) => code.toUpperCase()),
-        )
-        .refine(
-          (codes) => codes.every((code) => /^[A-Z]{2}$/.test(code)),
-          "Use 2-letter country codes, e.g. US, CA.",
-        ),
-      active: z.boolean(),
-    })
-    .transform((values, ctx) => {
-      const currency = (values.currency || shopCurrency).toLowerCase();
-      const exponent = currencyExponent(currency);
-      const money = (field: "amount" | "minAmount" | "maxAmount", text: string): number | null => {
-        if (text === "") return null;
-        if (!decimal.test(text) || (text.split(".")[1]?.length ?? 0) > exponent) {
-          ctx.addIssue({
-            code: "custom",
-            path: [field],
-            message:
-              exponent === 0
-                ? `${currency.toUpperCase()} has no decimals.`
-                : `Use at most ${exponent} decimals.`,
-          });
-          return null;
-        }
-        return toMinorUnits(text, currency);
-      };
-      let fixedAmount: number | null = null;
-      let basisPoints: number | null = null;
-      if (values.kind === "fixed") {
-        fixedAmount = money("amount", values.amount);
-        if (fixedAmount !== null && fixedAmount <= 0) {
-          ctx.addIssue({ code: "custom", path: ["amount"], message: "Enter an amount above zero." });
-        }
-      } else {
-        const percent = Number(values.amount);
-        if (!decimal.test(values.amount) || (values.amount.split(".")[1]?.length ?? 0) > 2) {
-          ctx.addIssue({ code: "custom", path: ["amount"], message: "Enter a percentage like 2.5." });
-        } else if (percent <= 0 || percent > 100) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["amount"],
-            message: "Enter a percentage between 0 and 100.",
-          });
-        } else {
-          basisPoints = Math.round(percent * 100);
-        }
-      }
-      const minAmount = money("minAmount", values.minAmount);
-      const maxAmount = money("maxAmount", values.maxAmount);
-      if (minAmount !== null && maxAmount !== null && minAmount > maxAmount) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["maxAmount"],
-          message: "The maximum must not be below the minimum.",
-        });
-      }
-      const rule: FeeRuleInput & { active: boolean } = {
-        label: values.label,
-        description: values.description || null,
-        kind: values.kind,
-        fixedAmount,
-        basisPoints,
-        minAmount,
-        maxAmount,
-        currency,
-        agentIds: values.agentIds.length ? values.agentIds : null,
-        countries: values.countries.length ? values.countries : null,
-        active: values.active,
-      };
-      return rule;
-    });
+export type ParsedFeeRule =
+  | { success: true; data: FeeRuleInput & { active: boolean } }
+  | { success: false; fieldErrors: Record<string, string> };
+
+/**
+ * Checks the rule form and converts it, reporting every wrong field at once (keyed by field name).
+ * `shopCurrency` applies when the merchant leaves the currency empty; `agentIds` are the shop's.
+ */
+export function parseFeeRule(draft: FeeRuleDraft, shopCurrency: string, agentIds: string[]): ParsedFeeRule {
+  const errors: Record<string, string> = {};
+  const label = draft.label.trim();
+  if (!label) errors.label = "Enter a label buyers will see.";
+  else if (label.length > 60) errors.label = "Use at most 60 characters.";
+  const description = draft.description.trim();
+  if (description.length > 200) errors.description = "Use at most 200 characters.";
+  const kind = draft.kind === "fixed" || draft.kind === "percentage" ? draft.kind : null;
+  if (!kind) errors.kind = "Choose fixed or percentage.";
+  const currencyText = draft.currency.trim();
+  if (currencyText && !/^[A-Za-z]{3}$/.test(currencyText)) errors.currency = "Use a 3-letter currency code.";
+  const currency = (currencyText && !errors.currency ? currencyText : shopCurrency).toLowerCase();
+  const exponent = currencyExponent(currency);
+
+  const money = (field: "amount" | "minAmount" | "maxAmount"): number | null => {
+    const text = draft[field].trim();
+    if (text === "") return null;
+    if (!DECIMAL.test(text)) {
+      errors[field] = "Enter an amount like 1.50.";
+      return null;
+    }
+    if ((text.split(".")[1]?.length ?? 0) > exponent) {
+      errors[field] =
+        exponent === 0 ? `${currency.toUpperCase()} has no decimals.` : `Use at most ${exponent} decimals.`;
+      return null;
+    }
+    return toMinorUnits(text, currency);
+  };
+
+  let fixedAmount: number | null = null;
+  let basisPoints: number | null = null;
+  const amountText = draft.amount.trim();
+  if (!amountText) errors.amount = "Enter the fee.";
+  else if (kind === "fixed") {
+    fixedAmount = money("amount");
+    if (fixedAmount !== null && fixedAmount <= 0) errors.amount = "Enter an amount above zero.";
+  } else if (kind === "percentage") {
+    if (!DECIMAL.test(amountText) || (amountText.split(".")[1]?.length ?? 0) > 2) {
+      errors.amount = "Enter a percentage like 2.5.";
+    } else if (Number(amountText) <= 0 || Number(amountText) > 100) {
+      errors.amount = "Enter a percentage between 0 and 100.";
+    } else {
+      basisPoints = Math.round(Number(amountText) * 100);
+    }
+  }
+  const minAmount = money("minAmount");
+  const maxAmount = money("maxAmount");
+  if (minAmount !== null && maxAmount !== null && minAmount > maxAmount) {
+    errors.maxAmount = "The maximum must not be below the minimum.";
+  }
+  if (draft.agentIds.some((id) => !agentIds.includes(id))) errors.agentIds = "Unknown agent.";
+  const countries = draft.countries
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((code) => code.toUpperCase());
+  if (countries.some((code) => !/^[A-Z]{2}$/.test(code))) {
+    errors.countries = "Use 2-letter country codes, e.g. US, CA.";
+  }
+
+  if (Object.keys(errors).length > 0 || !kind) return { success: false, fieldErrors: errors };
+  return {
+    success: true,
+    data: {
+      label,
+      description: description || null,
+      kind,
+      fixedAmount,
+      basisPoints,
+      minAmount,
+      maxAmount,
+      currency,
+      agentIds: draft.agentIds.length ? draft.agentIds : null,
+      countries: countries.length ? countries : null,
+      active: draft.active,
+    },
+  };
 }
 
 /** The form's fields as strings (and the agent list), from FormData or the page's draft state. */

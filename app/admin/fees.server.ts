@@ -2,8 +2,8 @@ import type { FeeRule } from "@prisma/client";
 import prisma from "../db.server";
 import { newId } from "../lib/ids";
 import { adminGraphql } from "../shopify/admin.server";
-import { draftFromForm, feeRuleSchema, type FeeRuleView } from "./fee-rules";
-import { failure, fieldErrorsOf, type ActionResult } from "./forms";
+import { draftFromForm, parseFeeRule, type FeeRuleView } from "./fee-rules";
+import { failure, type ActionResult } from "./forms";
 
 /** Fee rules and agents' platform fee rates, all scoped by `shop`. */
 
@@ -66,11 +66,12 @@ export async function saveFeeRule(
   currency: string,
 ): Promise<ActionResult<{ rule: FeeRuleView }>> {
   const agents = await agentChoices(shop);
-  const parsed = feeRuleSchema(
+  const parsed = parseFeeRule(
+    draftFromForm(form),
     currency,
     agents.map((agent) => agent.id),
-  ).safeParse(draftFromForm(form));
-  if (!parsed.success) return failure("save", fieldErrorsOf(parsed.error));
+  );
+  if (!parsed.success) return failure("save", parsed.fieldErrors);
   const rule = parsed.data;
   const data = {
     label: rule.label,

@@ -34,7 +34,7 @@ import {
   describeRule,
   draftFromRule,
   EMPTY_DRAFT,
-  feeRuleSchema,
+  parseFeeRule,
   type FeeRuleDraft,
   type FeeRuleView,
 } from "../admin/fee-rules";
@@ -389,10 +389,11 @@ function FeeExample({
     } catch {
       return null;
     }
-    const parsedDraft = feeRuleSchema(
+    const parsedDraft = parseFeeRule(
+      draft,
       currency,
       agents.map((agent) => agent.id),
-    ).safeParse(draft);
+    );
     const applied = rules.filter((rule) => rule.active && rule.id !== editingId);
     const withDraft =
       parsedDraft.success && parsedDraft.data.active ? [...applied, parsedDraft.data] : applied;
