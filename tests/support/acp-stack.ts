@@ -53,7 +53,13 @@ export interface AcpStack {
  * the Stripe stand-in, and the built app in sandbox mode with its own SQLite database, installed
  * on the demo shop with an agent key and the shop's Stripe account connected.
  */
-export async function startAcpStack(options: { env?: Record<string, string> } = {}): Promise<AcpStack> {
+export async function startAcpStack(
+  options: {
+    env?: Record<string, string>;
+    /** Starts the app (default `startAppServer`); browser tests use a private copy of the build. */
+    startApp?: typeof startAppServer;
+  } = {},
+): Promise<AcpStack> {
   // A live merchant store, not a development store (those accept only 5 orders a minute).
   const merchantShop = demoShop();
   merchantShop.plan.partnerDevelopment = false;
@@ -73,7 +79,7 @@ export async function startAcpStack(options: { env?: Record<string, string> } = 
     last4: DEMO_RESTRICTED_KEY.slice(-4),
   });
   const agent = await seedAgent(db, { shop: DEMO_SHOP, name: "Test agent" });
-  const app = await startAppServer({
+  const app = await (options.startApp ?? startAppServer)({
     databaseUrl,
     env: {
       NODE_ENV: "test",
