@@ -153,14 +153,23 @@ async function* skipBytes(source: AsyncIterable<Uint8Array>, skip: number): Asyn
   }
 }
 
+const MB = 1024 * 1024;
+
+/** Peak resident and heap memory of this process while a slice runs (the run records the RSS). */
 class MemoryWatch {
-  peak = 0;
+  readonly startRssMb = Math.round(process.memoryUsage.rss() / MB);
+  private rss = 0;
+  private heap = 0;
   sample() {
-    const rss = process.memoryUsage.rss();
-    if (rss > this.peak) this.peak = rss;
+    const usage = process.memoryUsage();
+    if (usage.rss > this.rss) this.rss = usage.rss;
+    if (usage.heapUsed > this.heap) this.heap = usage.heapUsed;
   }
   get peakMb(): number {
-    return Math.ceil(this.peak / (1024 * 1024));
+    return Math.ceil(this.rss / MB);
+  }
+  get peakHeapMb(): number {
+    return Math.ceil(this.heap / MB);
   }
 }
 
@@ -232,6 +241,14 @@ async function importSlice(run: FeedRun, deadline: number): Promise<void | { res
     await syncProduct(run.shop, productId, { context, plan, rules });
   }
   const peakRssMb = Math.max(run.peakRssMb ?? 0, memory.peakMb);
+  log("info", "feed.import_slice", {
+    shop: run.shop,
+    run: run.id,
+    stopped,
+    startRssMb: memory.startRssMb,
+    peakRssMb: memory.peakMb,
+    peakHeapMb: memory.peakHeapMb,
+  });
   if (stopped) {
     await prisma.feedRun.update({ where: { id: run.id }, data: { peakRssMb } });
     return { rescheduleAt: new Date() };
