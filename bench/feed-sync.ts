@@ -1,0 +1,196 @@
+/**
+ * Catalog sync at scale: the built app (`node server.mjs`, SQLite) fully syncs a generated catalog from
+ * the sandbox Shopify store (bulk export → JSONL → stored feed), then serves it once from the pull URL.
+ * Runs a small and a large catalog (FEED_BENCH_VARIANTS, default "10000,100000"; 8 variants per
+ * product) so flat memory shows as the same peak RSS for both. The app's RSS is read from /proc while it
+ * runs. Writes bench/results/feed-sync.json. Bounded: FEED_BENCH_SECONDS (default 900) per catalog.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { seedShopInstall } from "../sandbox/app-seed/seed";
+import { APP_SCOPES } from "../sandbox/shopify-admin/fixtures/catalog";
+import { startShopifySandbox } from "../sandbox/shopify-admin/server";
+import { generatedShop } from "../tests/feed/generated-shop";
+import { freePort, waitForHttp } from "../tests/support/net";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const TMP = path.join(ROOT, "bench/.tmp");
+const SIZES = (process.env.FEED_BENCH_VARIANTS ?? "10000,100000").split(",").map(Number);
+const TIME_LIMIT_MS = Number(process.env.FEED_BENCH_SECONDS ?? 900) * 1000;
+const VARIANTS_PER_PRODUCT = 8;
+const SECRET = "bench-api-secret";
+const SHOP = "acp-bench.myshopify.com";
+/** The catalog topics of shopify.app.toml (the bench edits nothing, but a real install has them). */
+const WEBHOOKS = {
+  "products/create": "/webhooks/products",
+  "products/update": "/webhooks/products",
+  "products/delete": "/webhooks/products",
+  "inventory_levels/update": "/webhooks/inventory",
+};
+
+/** VmRSS / VmHWM of a process in MB (Linux); null elsewhere. */
+function procMemory(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+    return { rss: Math.round(kb("VmRSS") / 1024), hwm: Math.round(kb("VmHWM") / 1024) };
+  } catch {
+    return null;
+  }
+}
+
+async function syncOnce(variants: number) {
+  const products = Math.ceil(variants / VARIANTS_PER_PRODUCT);
+  const shop = generatedShop({ domain: SHOP, products, variantsPerProduct: VARIANTS_PER_PRODUCT });
+  // The bench measures our sync, not the sandbox's throttling.
+  const shopify = await startShopifySandbox({
+    shops: [shop],
+    rateLimit: { maximumAvailable: 1_000_000, restoreRate: 100_000 },
+  });
+  mkdirSync(TMP, { recursive: true });
+  const file = path.join(TMP, `feed-sync-${variants}-${Date.now()}.sqlite`);
+  const databaseUrl = `file:${file}`;
+  execFileSync("prisma", ["migrate", "deploy"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: "ignore",
+  });
+  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file }) });
+  await seedShopInstall(db, { shop: SHOP, accessToken: shop.installation.accessToken, scopes: APP_SCOPES });
+  const token = `feed_${randomBytes(32).toString("base64url")}`;
+  await db.feedSettings.create({
+    data: {
+      shop: SHOP,
+      tokenHash: createHash("sha256").update(token).digest("hex"),
+      tokenPrefix: token.slice(0, 11),
+    },
+  });
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const nodeArgs = (process.env.FEED_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "server.mjs"], {
+    cwd: ROOT,
+    stdio: ["ignore", process.env.FEED_BENCH_APP_STDOUT ? "inherit" : "ignore", "inherit"],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      SHOPIFY_API_KEY: "bench",
+      SHOPIFY_API_SECRET: SECRET,
+      SHOPIFY_APP_URL: url,
+      DATABASE_URL: databaseUrl,
+      ACP_SANDBOX: "1",
+      SANDBOX_SHOPIFY_URL: shopify.url,
+      JOB_POLL_MS: "100",
+    },
+  });
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    const memory = procMemory(child.pid!);
+    if (memory) peakRss = Math.max(peakRss, memory.rss);
+  }, 100);
+  try {
+    await waitForHttp(`${url}/healthz`);
+    const idleRss = procMemory(child.pid!)?.rss ?? null;
+    shopify.control.install({
+      shop: SHOP,
+      accessToken: shop.installation.accessToken,
+      scopes: APP_SCOPES,
+      appUrl: url,
+      apiSecret: SECRET,
+      webhookSubscriptions: WEBHOOKS,
+    });
+    // The worker's boot-time reconcile starts the full sync; wait for it, within the time limit.
+    const deadline = Date.now() + TIME_LIMIT_MS;
+    let run = null;
+    while (Date.now() < deadline) {
+      run = await db.feedRun.findFirst({ where: { shop: SHOP, kind: { in: ["full", "reconcile"] } } });
+      if (run && (run.status === "succeeded" || run.status === "failed")) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (!run || run.status !== "succeeded") {
+      throw new Error(
+        `Sync of ${variants} variants did not succeed in time: ${run?.status ?? "not started"} ${run?.error ?? ""}`,
+      );
+    }
+    const hwm = procMemory(child.pid!)?.hwm ?? null;
+    const seconds = (run.finishedAt!.getTime() - run.startedAt.getTime()) / 1000;
+    const items = run.valid + run.invalid + run.excluded;
+
+    const served = Date.now();
+    const response = await fetch(`${url}/feeds/${token}/products.jsonl.gz`);
+    const body = Buffer.from(await response.arrayBuffer());
+    const serveSeconds = (Date.now() - served) / 1000;
+    const rows = gunzipSync(body).toString("utf8").split("\n").filter(Boolean).length;
+
+    return {
+      variants,
+      products,
+      items,
+      valid: run.valid,
+      sync_seconds: Number(seconds.toFixed(2)),
+      items_per_second: Math.round(items / seconds),
+      idle_rss_mb: idleRss,
+      peak_rss_mb: Math.max(peakRss, hwm ?? 0),
+      peak_rss_mb_recorded_by_app: run.peakRssMb,
+      serve: {
+        status: response.status,
+        rows,
+        gzip_mb: Number((body.length / 1024 / 1024).toFixed(2)),
+        seconds: Number(serveSeconds.toFixed(2)),
+        rows_per_second: Math.round(rows / serveSeconds),
+      },
+    };
+  } finally {
+    clearInterval(sampler);
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await db.$disconnect();
+    await shopify.stop();
+    rmSync(file, { force: true });
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+  }
+}
+
+export async function runFeedSyncBench() {
+  execFileSync("remix", ["vite:build", "--logLevel", "error"], { cwd: ROOT, stdio: "inherit" });
+  const runs = [];
+  for (const variants of SIZES) {
+    const result = await syncOnce(variants);
+    console.log(JSON.stringify(result));
+    runs.push(result);
+  }
+  const smallest = runs[0];
+  const largest = runs[runs.length - 1];
+  const report = {
+    bench: "feed-sync",
+    at: new Date().toISOString(),
+    node: process.version,
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 1024 ** 3) },
+    database: "sqlite",
+    runs,
+    // Flat memory: growing the catalog should leave the sync's peak RSS about where it was.
+    peak_rss_growth_mb: largest.peak_rss_mb - smallest.peak_rss_mb,
+  };
+  mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
+  writeFileSync(path.join(ROOT, "bench/results/feed-sync.json"), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(JSON.stringify(report, null, 2));
+  return report;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await runFeedSyncBench();
+}
