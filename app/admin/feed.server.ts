@@ -24,7 +24,8 @@ export interface FeedRunView {
 export interface FeedProblemItem {
   itemId: string;
   productId: string;
-  market: string;
+  /** Markets the item has these problems in ("*" for an excluded item: it is in none). */
+  markets: string[];
   status: "invalid" | "excluded";
   title: string | null;
   problems: StoredProblem[];
@@ -134,15 +135,39 @@ export async function feedOverview(
     url: url ? { prefix: url.prefix, createdAt: url.createdAt?.toISOString() ?? null, urls: url.urls } : null,
     problemFilter: options.problemFilter,
     problemTotal,
-    problems: items.map((item) => ({
+    problems: groupByItem(items),
+  };
+}
+
+/** One entry per variant: the same problems usually repeat in every market it is sold in. */
+function groupByItem(
+  items: {
+    itemId: string;
+    productId: string;
+    market: string;
+    status: string;
+    problems: string | null;
+    row: string | null;
+  }[],
+): FeedProblemItem[] {
+  const grouped = new Map<string, FeedProblemItem>();
+  for (const item of items) {
+    const key = `${item.itemId}\n${item.problems ?? ""}`;
+    const existing = grouped.get(key);
+    if (existing) {
+      existing.markets.push(item.market);
+      continue;
+    }
+    grouped.set(key, {
       itemId: item.itemId,
       productId: item.productId,
-      market: item.market,
+      markets: [item.market],
       status: item.status === "excluded" ? "excluded" : "invalid",
       title: titleOf(item.row),
       problems: item.problems ? (JSON.parse(item.problems) as StoredProblem[]) : [],
-    })),
-  };
+    });
+  }
+  return [...grouped.values()];
 }
 
 /** Invalid items keep the row they would have had (OpenAI file-upload row); excluded ones have none. */

@@ -60,7 +60,8 @@ export default function Home() {
                       <Box paddingBlockEnd="300" borderBlockEndWidth="025" borderColor="border-secondary">
                         <InlineStack align="space-between" blockAlign="center" gap="400" wrap={false}>
                           <BlockStack gap="100">
-                            <InlineStack gap="200" blockAlign="center">
+                            {/* align is explicit: Polaris' stack settings inherit from the outer stack. */}
+                            <InlineStack gap="200" blockAlign="center" align="start">
                               <Text as="h3" variant="headingSm">
                                 {step.title}
                               </Text>

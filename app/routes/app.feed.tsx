@@ -174,34 +174,42 @@ export default function Feed() {
                     </Text>
                   </Box>
                 ) : (
-                  <DataTable
-                    columnContentTypes={["text", "text", "text"]}
-                    headings={["Product", "Item (variant) · market", "Why"]}
-                    rows={overview.problems.map((item) => [
-                      <Link key="product" url={`shopify://admin/products/${item.productId}`}>
-                        {item.title ?? `Product ${item.productId}`}
-                      </Link>,
-                      `${item.itemId} · ${item.market === "*" ? "all markets" : item.market}`,
-                      <BlockStack key="why" gap="050">
-                        {item.problems.map((problem, index) => (
-                          <Text
-                            key={index}
-                            as="span"
-                            tone={problem.severity === "warning" ? "caution" : undefined}
-                          >
-                            {problem.field ? `${problem.field}: ` : ""}
-                            {problem.message}
-                          </Text>
-                        ))}
-                      </BlockStack>,
-                    ])}
-                    footerContent={
-                      overview.problemTotal > overview.problems.length
-                        ? `Showing ${overview.problems.length} of ${overview.problemTotal}`
-                        : undefined
-                    }
-                  />
+                  <ul aria-label="Items with problems" style={{ listStyle: "none", margin: 0, padding: 0 }}>
+                    {overview.problems.map((item) => (
+                      <li key={`${item.itemId}-${item.markets.join()}`}>
+                        <Box padding="400" borderBlockStartWidth="025" borderColor="border-secondary">
+                          <BlockStack gap="100">
+                            <InlineStack gap="200" blockAlign="center">
+                              <Link url={`shopify://admin/products/${item.productId}`}>
+                                {item.title ?? `Product ${item.productId}`}
+                              </Link>
+                              <Text as="span" variant="bodySm" tone="subdued">
+                                Variant {item.itemId} ·{" "}
+                                {item.markets.includes("*") ? "all markets" : item.markets.join(", ")}
+                              </Text>
+                            </InlineStack>
+                            {item.problems.map((problem, index) => (
+                              <Text
+                                key={index}
+                                as="p"
+                                tone={problem.severity === "warning" ? "caution" : undefined}
+                              >
+                                {problem.message}
+                              </Text>
+                            ))}
+                          </BlockStack>
+                        </Box>
+                      </li>
+                    ))}
+                  </ul>
                 )}
+                {overview.problemTotal > 50 ? (
+                  <Box padding="400">
+                    <Text as="p" tone="subdued">
+                      Showing the first 50 of {overview.problemTotal} rows.
+                    </Text>
+                  </Box>
+                ) : null}
               </Tabs>
             </Card>
 
@@ -250,7 +258,8 @@ export default function Feed() {
                 <BlockStack gap="200">
                   <Box padding="200" background="bg-surface-secondary" borderRadius="100">
                     <Text as="p" variant="bodySm" breakWord>
-                      <code>{overview.url.urls.jsonl}</code>
+                      {/* The stored prefix stands in for the secret token, so show it unescaped. */}
+                      <code>{decodeURIComponent(overview.url.urls.jsonl)}</code>
                     </Text>
                   </Box>
                   <Text as="p" variant="bodySm" tone="subdued">

@@ -162,8 +162,9 @@ describe("embedded admin in Chromium", { timeout: 60_000 }, () => {
     await admin.app.getByRole("button", { name: "Create agent and key" }).click();
     await admin.app.getByText("Enter a name.").waitFor();
 
+    // Keyboard only: type the name and press Enter.
     await admin.app.getByLabel("Agent name").fill("E2E agent");
-    await admin.app.getByRole("button", { name: "Create agent and key" }).click();
+    await admin.app.getByLabel("Agent name").press("Enter");
     const revealed = admin.app.getByTestId("revealed-secret");
     const firstKey = (await revealed.textContent())!;
     expect(firstKey).toMatch(/^acp_sk_/);
