@@ -16,7 +16,10 @@ import { freshSqliteUrl, testPrisma } from "../support/database";
  */
 export interface FeedStack {
   shopify: ShopifySandbox;
+  /** The first instance: webhooks go here. */
   app: AppServer;
+  /** Every app instance on the database (one unless asked for more). */
+  instances: AppServer[];
   db: PrismaClient;
   /** Feed token per shop domain. */
   tokens: Map<string, string>;
@@ -29,12 +32,18 @@ export function feedToken(): string {
 }
 
 export async function startFeedStack(
-  options: { shops?: ShopState[]; env?: Record<string, string> } = {},
+  options: {
+    shops?: ShopState[];
+    env?: Record<string, string>;
+    /** Defaults to a fresh SQLite file. */
+    database?: { url: string; db: PrismaClient };
+    instances?: number;
+  } = {},
 ): Promise<FeedStack> {
   const shops = options.shops ?? [demoShop(), euShop()];
   const shopify = await startShopifySandbox({ shops, webhookRetry: { retries: 3, baseDelayMs: 50 } });
-  const databaseUrl = freshSqliteUrl();
-  const db = testPrisma(databaseUrl);
+  const databaseUrl = options.database?.url ?? freshSqliteUrl();
+  const db = options.database?.db ?? testPrisma(databaseUrl);
   const tokens = new Map<string, string>();
   for (const shop of shops) {
     await seedShopInstall(db, {
@@ -52,16 +61,22 @@ export async function startFeedStack(
       },
     });
   }
-  const app = await startAppServer({
-    databaseUrl,
-    env: {
-      NODE_ENV: "test",
-      ACP_SANDBOX: "1",
-      SANDBOX_SHOPIFY_URL: shopify.url,
-      JOB_POLL_MS: "100",
-      ...options.env,
-    },
-  });
+  const instances: AppServer[] = [];
+  for (let i = 0; i < (options.instances ?? 1); i++) {
+    instances.push(
+      await startAppServer({
+        databaseUrl,
+        env: {
+          NODE_ENV: "test",
+          ACP_SANDBOX: "1",
+          SANDBOX_SHOPIFY_URL: shopify.url,
+          JOB_POLL_MS: "100",
+          ...options.env,
+        },
+      }),
+    );
+  }
+  const app = instances[0];
   for (const shop of shops) {
     shopify.control.install({
       shop: shop.domain,
@@ -75,11 +90,12 @@ export async function startFeedStack(
   return {
     shopify,
     app,
+    instances,
     db,
     tokens,
     feedUrl: (shop, file = "products.jsonl.gz") => `${app.url}/feeds/${tokens.get(shop)}/${file}`,
     async stop() {
-      await app.stop();
+      for (const instance of instances) await instance.stop();
       await db.$disconnect();
       await shopify.stop();
     },
