@@ -71,16 +71,40 @@ async function isInstalled(shop: string): Promise<boolean> {
   return !!row && !row.uninstalledAt;
 }
 
-/** One step of a full sync: start the export, check on it, or import the next slice. */
+/**
+ * One step of a full sync: start the export, check on it, or import the next slice. A failure is
+ * thrown so the job retries (a retry resumes the same run); on the job's last attempt the run is
+ * marked failed first, so the next sync starts a new export instead of resuming into the same error.
+ */
 export async function runFullSync(
+  shop: string,
+  payload: { kind?: FullSyncKind },
+  options: { lastAttempt?: boolean } = {},
+): Promise<void | { rescheduleAt: Date }> {
+  try {
+    return await fullSyncStep(shop, payload);
+  } catch (error) {
+    if (options.lastAttempt) {
+      const run = await activeRun(shop);
+      if (run) await failRun(run, error instanceof Error ? error.message : String(error));
+    }
+    throw error;
+  }
+}
+
+function activeRun(shop: string): Promise<FeedRun | null> {
+  return prisma.feedRun.findFirst({
+    where: { shop, status: { in: ["exporting", "importing"] } },
+    orderBy: { startedAt: "desc" },
+  });
+}
+
+async function fullSyncStep(
   shop: string,
   payload: { kind?: FullSyncKind },
 ): Promise<void | { rescheduleAt: Date }> {
   if (!(await isInstalled(shop))) return;
-  let run = await prisma.feedRun.findFirst({
-    where: { shop, status: { in: ["exporting", "importing"] } },
-    orderBy: { startedAt: "desc" },
-  });
+  let run = await activeRun(shop);
   if (run && Date.now() - run.startedAt.getTime() > RUN_EXPIRES_MS) {
     await failRun(run, "Abandoned: not finished within 24 hours (Shopify keeps export files 7 days).");
     run = null;
@@ -229,9 +253,10 @@ async function importSlice(run: FeedRun, deadline: number): Promise<void | { res
       if (!stopped) batch.push(...assembler.finish());
       await commitBatch(run, batch, context, rules, stopped ? assembler.checkpoint(position) : position);
     } finally {
+      // Stop the download too; the stream is destroyed first so the abort has nobody to error at.
       lines.close();
-      controller.abort();
       input.destroy();
+      controller.abort();
     }
   }
   memory.sample();
@@ -401,6 +426,8 @@ export interface ProductChangedPayload {
  * times are read again: Shopify's timestamps have one-second resolution and two edits can share one.
  */
 export async function onProductChanged(shop: string, payload: ProductChangedPayload): Promise<void> {
+  // Webhooks can still arrive after an uninstall; there is no token to read with any more.
+  if (!(await isInstalled(shop))) return;
   const startedAt = new Date();
   const productId = legacyId(payload.productId);
   if (payload.deleted) {
@@ -435,6 +462,7 @@ export interface InventoryChangedPayload {
  * (availability depends on the summed stock and the variant's policy, both re-read).
  */
 export async function onInventoryChanged(shop: string, payload: InventoryChangedPayload): Promise<void> {
+  if (!(await isInstalled(shop))) return;
   const startedAt = new Date();
   const item = await prisma.feedItem.findFirst({
     where: { shop, inventoryItemId: payload.inventoryItemId },

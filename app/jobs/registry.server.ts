@@ -35,7 +35,10 @@ export const jobHandlers: Record<string, JobHandler> = {
   "maintenance.purge": periodic(60 * 60_000, async () => {
     await purgeExpiredIdempotencyRecords();
   }),
-  [FULL_SYNC_JOB]: async (payload, job) => runFullSync(job.shop!, payload as { kind?: FullSyncKind }),
+  [FULL_SYNC_JOB]: async (payload, job) =>
+    runFullSync(job.shop!, payload as { kind?: FullSyncKind }, {
+      lastAttempt: job.attempts >= job.maxAttempts,
+    }),
   "catalog.product_changed": async (payload, job) =>
     onProductChanged(job.shop!, payload as ProductChangedPayload),
   "catalog.inventory_changed": async (payload, job) =>
@@ -54,7 +57,12 @@ export const jobHandlers: Record<string, JobHandler> = {
   "ops.reencrypt_secrets": reencryptSecretsJob,
 };
 
-const PERIODIC_KINDS = ["maintenance.recover_completions", "maintenance.purge", "catalog.reconcile"];
+const PERIODIC_KINDS = [
+  "maintenance.recover_completions",
+  "maintenance.purge",
+  "catalog.reconcile",
+  "privacy.retention_purge",
+];
 
 let timer: NodeJS.Timeout | undefined;
 
