@@ -24,6 +24,8 @@ export interface FeedStack {
   /** Feed token per shop domain. */
   tokens: Map<string, string>;
   feedUrl(shop: string, file?: string): string;
+  /** Starts one more instance on the same database and sandbox (e.g. after stopping one). */
+  startInstance(): Promise<AppServer>;
   stop(): Promise<void>;
 }
 
@@ -62,20 +64,21 @@ export async function startFeedStack(
     });
   }
   const instances: AppServer[] = [];
-  for (let i = 0; i < (options.instances ?? 1); i++) {
-    instances.push(
-      await startAppServer({
-        databaseUrl,
-        env: {
-          NODE_ENV: "test",
-          ACP_SANDBOX: "1",
-          SANDBOX_SHOPIFY_URL: shopify.url,
-          JOB_POLL_MS: "100",
-          ...options.env,
-        },
-      }),
-    );
-  }
+  const startInstance = async () => {
+    const instance = await startAppServer({
+      databaseUrl,
+      env: {
+        NODE_ENV: "test",
+        ACP_SANDBOX: "1",
+        SANDBOX_SHOPIFY_URL: shopify.url,
+        JOB_POLL_MS: "100",
+        ...options.env,
+      },
+    });
+    instances.push(instance);
+    return instance;
+  };
+  for (let i = 0; i < (options.instances ?? 1); i++) await startInstance();
   const app = instances[0];
   for (const shop of shops) {
     shopify.control.install({
@@ -94,6 +97,7 @@ export async function startFeedStack(
     db,
     tokens,
     feedUrl: (shop, file = "products.jsonl.gz") => `${app.url}/feeds/${tokens.get(shop)}/${file}`,
+    startInstance,
     async stop() {
       for (const instance of instances) await instance.stop();
       await db.$disconnect();

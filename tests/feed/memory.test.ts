@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchJsonlFeed, finishedFullSync, startFeedStack, type FeedStack } from "./feed-stack";
+import {
+  fetchJsonlFeed,
+  finishedFullSync,
+  queueFullSync,
+  startFeedStack,
+  waitFor,
+  type FeedStack,
+} from "./feed-stack";
 import { generatedShop } from "./generated-shop";
 
 /**
@@ -45,4 +52,53 @@ describe("a full sync of 20,000 variants", () => {
     expect(rows).toHaveLength(20_000);
     expect(new Set(rows.map((row) => row.item_id)).size).toBe(20_000);
   });
+});
+
+describe("a full sync cut off mid-import", () => {
+  it(
+    "resumes from its last committed batch on another instance and loses no product",
+    { timeout: 240_000 },
+    async () => {
+      // New prices everywhere, so the second sync rewrites every product.
+      for (const product of stack.shopify.shops.get(SHOP)!.products.values()) {
+        for (const variant of product.variants) variant.price = (Number(variant.price) + 1).toFixed(2);
+        product.updatedAt = new Date().toISOString();
+      }
+      const after = await queueFullSync(stack.db, SHOP);
+      const partial = await waitFor(
+        "an import under way",
+        async () => {
+          const run = await stack.db.feedRun.findFirst({ where: { shop: SHOP, startedAt: { gte: after } } });
+          return run && run.status === "importing" && run.done > 0 && run.done < 2_000 ? run : null;
+        },
+        60_000,
+      );
+      // The instance goes away mid-batch; its job lease is made to run out rather than waited for.
+      await stack.app.stop();
+      await stack.db.job.updateMany({
+        where: { kind: "catalog.full_sync", status: "running" },
+        data: { lockedUntil: new Date(Date.now() - 1000) },
+      });
+      const stoppedAt = await stack.db.feedRun.findUniqueOrThrow({ where: { id: partial.id } });
+      expect(stoppedAt.status).toBe("importing");
+      expect(Number(stoppedAt.byteOffset)).toBeGreaterThan(0);
+
+      await stack.startInstance();
+      const run = await finishedFullSync(stack.db, SHOP, { after, timeoutMs: 200_000 });
+      expect(run).toMatchObject({ id: partial.id, status: "succeeded", valid: 20_000, deleted: 0 });
+      // Batches commit with their checkpoint, so nothing was imported twice.
+      expect(run.done).toBe(2_500);
+      const { rows } = await fetchJsonlFeed(
+        `${stack.instances[stack.instances.length - 1].url}/feeds/${stack.tokens.get(SHOP)}/products.jsonl.gz`,
+      );
+      expect(rows).toHaveLength(20_000);
+      const prices = new Map<string, string>();
+      for (const product of stack.shopify.shops.get(SHOP)!.products.values()) {
+        for (const variant of product.variants)
+          prices.set(variant.id.split("/").pop()!, `${variant.price} USD`);
+      }
+      // Every row has the new price (as the sale price when the variant has a higher compare-at price).
+      expect(rows.filter((row) => (row.sale_price ?? row.price) !== prices.get(row.item_id))).toEqual([]);
+    },
+  );
 });
