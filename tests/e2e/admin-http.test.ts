@@ -1,11 +1,13 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
+import { buildRequests, createAcpClient } from "../../sandbox/agent/buyer";
 import { seedShopInstall } from "../../sandbox/app-seed/seed";
 import { hostParam, mintSessionToken } from "../../sandbox/shopify-admin/admin-host";
 import { DEMO_RESTRICTED_KEY } from "../../sandbox/stripe/accounts";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_ENCRYPTION_KEYS, type AppServer } from "../support/app-server";
+import { itemId } from "../support/catalog";
 import { testPrisma } from "../support/database";
 import { BROWSER_UA } from "./admin-browser";
 import { startIsolatedAppServer } from "./isolated-app";
@@ -233,6 +235,41 @@ describe("admin routes", () => {
     expect(settings).toContain(DEMO_RESTRICTED_KEY.slice(-4));
     expect(settings).not.toContain(DEMO_RESTRICTED_KEY);
     expect(settings).not.toContain(stored.stripeKeyEncrypted);
+  });
+
+  it("request signing: a bad Ed25519 key is refused; an HMAC secret shown once makes unsigned checkouts fail", async () => {
+    const route = `/app/agents/${stack.agent.agentId}`;
+    const bad = await adminAction(route, stack.shop, {
+      intent: "signing-key",
+      algorithm: "ed25519",
+      publicKey: "nope",
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("This is not a PEM public key.");
+
+    const made = await adminAction(route, stack.shop, { intent: "signing-key", algorithm: "hmac-sha256" });
+    expect(made.status).toBe(200);
+    const secret = /sigsec_[\w-]+/.exec(await made.text())?.[0];
+    expect(secret).toBeDefined();
+    expect(await (await adminPage(route, stack.shop)).text()).not.toContain(secret);
+
+    const version = "2026-04-17";
+    const body = buildRequests(version).create({
+      items: [{ id: itemId(stack.shopify, stack.shop, "Canvas Tote Bag"), quantity: 1 }],
+    });
+    expect((await stack.client(version).createCheckout(body)).status).toBe(401);
+    const signed = createAcpClient({
+      baseUrl: stack.app.url,
+      apiKey: stack.agent.apiKey,
+      apiVersion: version,
+      signing: { alg: "hmac-sha256", key: secret! },
+    });
+    expect((await signed.createCheckout(body)).status).toBe(201);
+
+    expect((await adminAction(route, stack.shop, { intent: "signing-key", algorithm: "none" })).status).toBe(
+      200,
+    );
+    expect((await stack.client(version).createCheckout(body)).status).toBe(201);
   });
 
   it("validate forms on the server and change nothing when they are wrong", async () => {
