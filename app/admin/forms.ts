@@ -25,12 +25,3 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   }
   return errors;
 }
-
-/** Form values as strings (files and repeated names are not used by these forms, except lists). */
-export function formValues(form: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, value] of form.entries()) {
-    if (typeof value === "string" && !(name in values)) values[name] = value;
-  }
-  return values;
-}
