@@ -65,7 +65,7 @@ export async function checkStripeKey(key: string): Promise<StripeKeyCheck> {
     }
     if (!(error instanceof Stripe.errors.StripePermissionError)) throw error;
     // Restricted keys may not read the account, but Stripe names it in the refusal.
-    accountId = /on account '(acct_[A-Za-z0-9]+)'/.exec(error.message)?.[1] ?? null;
+    accountId = /on account '(acct_\w+)'/.exec(error.message)?.[1] ?? null;
   }
   if (!accountId) {
     return { ok: false, reason: "invalid", message: "Stripe did not say which account this key belongs to." };
