@@ -180,15 +180,20 @@ export async function writeProducts(
     else changed.push(write);
   }
 
-  const changedIds = changed.map((w) => w.productId);
+  // Only products stored before have rows to remove (a first sync has none).
+  const replacedIds = changed.filter((w) => byProduct.has(w.productId)).map((w) => w.productId);
   const operations: Prisma.PrismaPromise<unknown>[] = [];
+  if (replacedIds.length > 0) {
+    operations.push(
+      prisma.feedItem.deleteMany({ where: { shop, productId: { in: replacedIds } } }),
+      prisma.feedProduct.deleteMany({ where: { shop, productId: { in: replacedIds } } }),
+    );
+  }
   if (changed.length > 0) {
     operations.push(
-      prisma.feedItem.deleteMany({ where: { shop, productId: { in: changedIds } } }),
       prisma.feedItem.createMany({
         data: changed.flatMap((w) => w.items.map((item) => ({ ...item, shop, syncedAt: now }))),
       }),
-      prisma.feedProduct.deleteMany({ where: { shop, productId: { in: changedIds } } }),
     );
     const acp = changed.flatMap((w) =>
       w.acpProducts.map((p) => ({ shop, productId: w.productId, market: p.market, acp: p.acp })),
