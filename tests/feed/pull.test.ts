@@ -92,7 +92,8 @@ describe("GET /feeds/:token/products.jsonl.gz", () => {
       feedToken(),
       "feed_short",
       "acp_sk_x",
-      stack.tokens.get(DEMO_SHOP)!.slice(0, -1) + "A",
+      // The real token with its last character changed (to something it is not).
+      stack.tokens.get(DEMO_SHOP)!.slice(0, -1) + (stack.tokens.get(DEMO_SHOP)!.endsWith("A") ? "B" : "A"),
     ]) {
       const response = await fetch(`${stack.app.url}/feeds/${token}/products.jsonl.gz`);
       expect(response.status).toBe(404);
