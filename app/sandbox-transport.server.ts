@@ -22,7 +22,8 @@ export function installSandboxTransport() {
     const headers = new Headers(request.headers);
     // The sandbox serves many shops on one port and tells them apart by this header.
     headers.set("x-shopify-sandbox-shop", url.hostname);
-    const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+    const body =
+      request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
     return realFetch(target, { method: request.method, headers, body, signal: request.signal });
   });
 }
