@@ -16,7 +16,7 @@ import {
   type StatusCounts,
 } from "./feed-store.server";
 import { legacyId } from "./format";
-import type { FeedRules } from "./rules";
+import { parseFeedRules, type FeedRules } from "./rules";
 import { readPlanFor, type ReadPlan, type ReadProduct } from "./shopify-documents.server";
 import { bulkOperationState, fetchProduct, fetchShopContext, startBulkExport } from "./shopify-read.server";
 import type { ShopContext } from "./shopify-product";
@@ -55,9 +55,11 @@ export async function requestFullSync(shop: string, kind: FullSyncKind = "full")
   });
 }
 
+/** What a full sync was started with; every slice maps with exactly this, even if settings change meanwhile. */
 interface RunContext {
   context: ShopContext;
   plan: ReadPlan;
+  rules: FeedRules;
 }
 
 function log(level: "info" | "warn", msg: string, fields: Record<string, unknown>) {
@@ -134,7 +136,8 @@ async function fullSyncStep(
 async function startFullSync(shop: string, kind: FullSyncKind): Promise<{ rescheduleAt: Date }> {
   const startedAt = new Date();
   const context = await fetchShopContext(shop);
-  const plan = readPlanFor(context, await loadRules(shop));
+  const rules = await loadRules(shop);
+  const plan = readPlanFor(context, rules);
   const bulkOperationId = await startBulkExport(shop, plan);
   const run = await prisma.feedRun.create({
     data: {
@@ -142,7 +145,7 @@ async function startFullSync(shop: string, kind: FullSyncKind): Promise<{ resche
       shop,
       kind,
       status: "exporting",
-      context: JSON.stringify({ context, plan } satisfies RunContext),
+      context: JSON.stringify({ context, plan, rules } satisfies RunContext),
       bulkOperationId,
       startedAt,
     },
@@ -203,8 +206,9 @@ class MemoryWatch {
  * so a crash or a slice boundary repeats at most one batch (and repeated writes are no-ops).
  */
 async function importSlice(run: FeedRun, deadline: number): Promise<void | { rescheduleAt: Date }> {
-  const { context, plan } = JSON.parse(run.context ?? "{}") as RunContext;
-  const rules = await loadRules(run.shop);
+  const stored = JSON.parse(run.context ?? "{}") as RunContext;
+  const { context, plan } = stored;
+  const rules = parseFeedRules(stored.rules);
   const memory = new MemoryWatch();
   memory.sample();
   const assembler = new BulkProductAssembler(plan);
@@ -477,6 +481,22 @@ export async function onInventoryChanged(shop: string, payload: InventoryChanged
   }
   const outcome = await syncProduct(shop, `gid://shopify/Product/${item.productId}`);
   await recordIncremental(shop, "succeeded", startedAt, outcome);
+}
+
+/**
+ * Stores the shop's feed rules (validated with `FeedRulesSchema`; a `ZodError` names each bad path)
+ * and queues a full sync, since any product may be in or out under the new rules.
+ */
+export async function updateFeedRules(shop: string, input: unknown): Promise<FeedRules> {
+  const rules = parseFeedRules(input);
+  const json = JSON.stringify(rules);
+  await prisma.feedSettings.upsert({
+    where: { shop },
+    create: { shop, rules: json },
+    update: { rules: json },
+  });
+  await requestFullSync(shop, "full");
+  return rules;
 }
 
 /** Queues a full sync for every installed shop whose last one is older than `RECONCILE_EVERY_MS`. */
