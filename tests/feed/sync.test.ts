@@ -255,3 +255,43 @@ describe("full sync heals what webhooks missed", () => {
     expect(now).toBe(before);
   });
 });
+
+describe("feed rules", () => {
+  it("apply on the next full sync: excluded tags, published markets, mapped metafields", async () => {
+    await stack.db.feedSettings.update({
+      where: { shop: DEMO_SHOP },
+      data: {
+        rules: JSON.stringify({
+          exclude: { tags: ["coffee"] },
+          markets: ["united-states"],
+          metafieldMappings: [{ namespace: "custom", key: "material", field: "material" }],
+        }),
+      },
+    });
+    const after = await queueFullSync(stack.db, DEMO_SHOP);
+    expect(await finishedFullSync(stack.db, DEMO_SHOP, { after })).toMatchObject({ status: "succeeded" });
+
+    const beans = await stack.db.feedItem.findMany({
+      where: { shop: DEMO_SHOP, productId: numeric(productGid("Espresso Beans 1kg")) },
+    });
+    expect(beans.map((row) => [row.status, row.market, JSON.parse(row.problems!)[0].code])).toEqual(
+      Array(3).fill(["excluded", "*", "tag_excluded"]),
+    );
+    const feed = [...(await served()).values()];
+    expect(new Set(feed.map((row) => row.target_countries))).toEqual(new Set(["US"]));
+    expect(feed.some((row) => row.group_id === numeric(productGid("Ceramic Pour-Over Set v3")))).toBe(false);
+    const tee = feed.filter((row) => row.group_id === numeric(productGid("Classic Organic Tee")));
+    expect(tee).toHaveLength(9);
+    expect(tee.every((row) => row.material === "100% organic cotton")).toBe(true);
+    expect(
+      await stack.db.feedProduct.count({ where: { shop: DEMO_SHOP, market: { not: "united-states" } } }),
+    ).toBe(0);
+
+    await stack.db.feedSettings.update({ where: { shop: DEMO_SHOP }, data: { rules: "{}" } });
+    const again = await queueFullSync(stack.db, DEMO_SHOP);
+    await finishedFullSync(stack.db, DEMO_SHOP, { after: again });
+    const restored = [...(await served()).values()];
+    expect(restored.some((row) => row.target_countries === "GB")).toBe(true);
+    expect(restored.some((row) => row.material)).toBe(false);
+  });
+});
