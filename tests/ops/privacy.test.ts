@@ -386,13 +386,15 @@ describe("retention", () => {
         createdAt: longAgo,
       },
     });
-    // As the worker's periodic scheduling creates it.
-    const job = await stack.db.job.create({
-      data: {
+    // The worker scheduled the periodic row at start-up; make it due now, with no previous result.
+    const job = await stack.db.job.upsert({
+      where: { singletonKey: "periodic:privacy.retention_purge" },
+      create: {
         kind: "privacy.retention_purge",
         payload: "{}",
         singletonKey: "periodic:privacy.retention_purge",
       },
+      update: { status: "queued", runAt: new Date(), payload: "{}", lockedBy: null, lockedUntil: null },
     });
     const ran = await waitFor(async () => {
       const row = await stack.db.job.findUniqueOrThrow({ where: { id: job.id } });
