@@ -214,6 +214,24 @@ async function importSlice(run: FeedRun, deadline: number): Promise<void | { res
   const assembler = new BulkProductAssembler(plan);
   let stopped = false;
 
+  let batch: ReadProduct[] = [];
+  let batchItems = 0;
+  /**
+   * Stores the batch with the offset to resume from. Stragglers (see `BulkProductAssembler`) are read
+   * again first, and left out of the batch, so the complete re-read is what stays stored; doing it
+   * before the checkpoint moves means a crash cannot skip them.
+   */
+  const flush = async (checkpoint: number) => {
+    const late = new Set(assembler.late);
+    assembler.late.clear();
+    for (const productId of late) await syncProduct(run.shop, productId, { context, plan, rules });
+    const writes = batch.filter((read) => !late.has(read.product.id));
+    await commitBatch(run, writes, context, rules, checkpoint, late.size);
+    batch = [];
+    batchItems = 0;
+    memory.sample();
+  };
+
   if (run.bulkUrl) {
     const start = Number(run.byteOffset);
     const controller = new AbortController();
@@ -221,54 +239,51 @@ async function importSlice(run: FeedRun, deadline: number): Promise<void | { res
       headers: start > 0 ? { Range: `bytes=${start}-` } : {},
       signal: controller.signal,
     });
-    if (!response.ok || !response.body) {
+    // 416: the previous slice had read to the end and died before finishing; nothing is left to read.
+    if (response.status !== 416 && (!response.ok || !response.body)) {
       await failRun(run, `Could not download the catalog export (HTTP ${response.status}).`);
       throw new Error(`Catalog export download failed for ${run.shop}: HTTP ${response.status}`);
     }
-    const body = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
-    const input = start > 0 && response.status !== 206 ? Readable.from(skipBytes(body, start)) : body;
-    const lines = createInterface({ input, crlfDelay: Infinity });
-
-    let position = start;
-    let batch: ReadProduct[] = [];
-    let batchItems = 0;
-    let lineCount = 0;
-    try {
-      for await (const line of lines) {
-        const lineStart = position;
-        position += Buffer.byteLength(line) + 1;
-        if (line.length === 0) continue;
-        for (const read of assembler.push(JSON.parse(line) as Record<string, unknown>, lineStart)) {
-          batch.push(read);
-          batchItems += read.product.variants.length * Math.max(1, context.markets.length);
-        }
-        if (++lineCount % 2_000 === 0) memory.sample();
-        if (batch.length >= BATCH_PRODUCTS || batchItems >= BATCH_ITEMS) {
-          await commitBatch(run, batch, context, rules, assembler.checkpoint(position));
-          batch = [];
-          batchItems = 0;
-          memory.sample();
-          if (Date.now() > deadline) {
-            stopped = true;
-            break;
+    if (response.status === 416 || !response.body) {
+      controller.abort();
+    } else {
+      const body = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
+      const input = start > 0 && response.status !== 206 ? Readable.from(skipBytes(body, start)) : body;
+      const lines = createInterface({ input, crlfDelay: Infinity });
+      let position = start;
+      let lineCount = 0;
+      try {
+        for await (const line of lines) {
+          const lineStart = position;
+          position += Buffer.byteLength(line) + 1;
+          if (line.length === 0) continue;
+          for (const read of assembler.push(JSON.parse(line) as Record<string, unknown>, lineStart)) {
+            batch.push(read);
+            batchItems += read.product.variants.length * Math.max(1, context.markets.length);
+          }
+          if (++lineCount % 2_000 === 0) memory.sample();
+          if (batch.length >= BATCH_PRODUCTS || batchItems >= BATCH_ITEMS) {
+            await flush(assembler.checkpoint(position));
+            if (Date.now() > deadline) {
+              stopped = true;
+              break;
+            }
           }
         }
+      } finally {
+        // Stop the download too; the stream is destroyed first so the abort has nobody to error at.
+        lines.close();
+        input.destroy();
+        controller.abort();
       }
-      if (!stopped) batch.push(...assembler.finish());
-      await commitBatch(run, batch, context, rules, stopped ? assembler.checkpoint(position) : position);
-    } finally {
-      // Stop the download too; the stream is destroyed first so the abort has nobody to error at.
-      lines.close();
-      input.destroy();
-      controller.abort();
+      if (!stopped) {
+        batch.push(...assembler.finish());
+        await flush(position);
+      }
     }
   }
   memory.sample();
 
-  // Stragglers of an ungrouped export: read each one again, as a webhook would.
-  for (const productId of assembler.late) {
-    await syncProduct(run.shop, productId, { context, plan, rules });
-  }
   const peakRssMb = Math.max(run.peakRssMb ?? 0, memory.peakMb);
   log("info", "feed.import_slice", {
     shop: run.shop,
@@ -291,6 +306,7 @@ async function commitBatch(
   context: ShopContext,
   rules: FeedRules,
   checkpoint: number,
+  reread: number,
 ): Promise<void> {
   const writes: ProductWrite[] = batch.map((read) => buildProductWrite(read, context, rules));
   const counts: StatusCounts = { valid: 0, invalid: 0, excluded: 0 };
@@ -305,7 +321,7 @@ async function commitBatch(
         where: { id: run.id },
         data: {
           byteOffset: BigInt(checkpoint),
-          done: { increment: writes.length },
+          done: { increment: writes.length + reread },
           valid: { increment: counts.valid },
           invalid: { increment: counts.invalid },
           excluded: { increment: counts.excluded },
