@@ -11,6 +11,7 @@ import {
   type ProductChangedPayload,
 } from "../catalog/sync.server";
 import { recoverStalledCompletions } from "../checkout/complete.server";
+import { expireDueSessions } from "../checkout/expiry.server";
 import { deliverAgentEvent } from "../orders/deliver.server";
 import { handleShopifyOrderEvent } from "../orders/shopify-updates.server";
 import { reencryptSecretsJob } from "../ops/reencrypt-secrets.server";
@@ -31,6 +32,10 @@ export const jobHandlers: Record<string, JobHandler> = {
   },
   "maintenance.recover_completions": periodic(env().RECOVERY_INTERVAL_SECONDS * 1000, async () => {
     await recoverStalledCompletions();
+  }),
+  // Sessions nobody reads again still end (reads expire them too).
+  "checkout.expire_sessions": periodic(5 * 60_000, async () => {
+    await expireDueSessions();
   }),
   "maintenance.purge": periodic(60 * 60_000, async () => {
     await purgeExpiredIdempotencyRecords();
@@ -59,6 +64,7 @@ export const jobHandlers: Record<string, JobHandler> = {
 
 const PERIODIC_KINDS = [
   "maintenance.recover_completions",
+  "checkout.expire_sessions",
   "maintenance.purge",
   "catalog.reconcile",
   "privacy.retention_purge",
