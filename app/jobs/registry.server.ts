@@ -10,6 +10,7 @@ import {
   type InventoryChangedPayload,
   type ProductChangedPayload,
 } from "../catalog/sync.server";
+import { FEED_PUSH_JOB, FEED_PUSH_SCHEDULE_JOB, runPush, schedulePushes } from "../catalog/push.server";
 import { recoverStalledCompletions } from "../checkout/complete.server";
 import { expireDueSessions } from "../checkout/expiry.server";
 import { deliverAgentEvent } from "../orders/deliver.server";
@@ -52,6 +53,12 @@ export const jobHandlers: Record<string, JobHandler> = {
   "catalog.reconcile": periodic(15 * 60_000, async () => {
     await reconcileFeeds();
   }),
+  // Feed pushes to the shop's destinations (docs/decisions/010); the push retries itself.
+  [FEED_PUSH_JOB]: async (payload, job) =>
+    runPush(job.shop!, payload as { destinationId: string; trigger?: "schedule" | "change" | "manual" }),
+  [FEED_PUSH_SCHEDULE_JOB]: periodic(60_000, async () => {
+    await schedulePushes();
+  }),
   // Privacy duties and the end of an install (app/privacy, docs/decisions/009).
   "privacy.customers.data_request": runDataRequest,
   "privacy.customers.redact": runCustomerRedact,
@@ -67,6 +74,7 @@ const PERIODIC_KINDS = [
   "checkout.expire_sessions",
   "maintenance.purge",
   "catalog.reconcile",
+  FEED_PUSH_SCHEDULE_JOB,
   "privacy.retention_purge",
 ];
 
