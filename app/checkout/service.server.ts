@@ -184,7 +184,12 @@ async function requireOpenSession(context: CheckoutContext, id: string) {
   if (!current) throw notFound(`Checkout session ${id}`);
   const expired = expireIfDue(context.now, current);
   if (expired) return { open: false as const, current, persist: expired.persist };
-  if (FINAL_STATUSES.has(current.session.status) || current.session.status === "complete_in_progress") {
+  // While 3DS is pending the authorization is for exactly this cart: it cannot change under it.
+  if (
+    FINAL_STATUSES.has(current.session.status) ||
+    current.session.status === "complete_in_progress" ||
+    current.session.status === "authentication_required"
+  ) {
     throw new AcpError(
       400,
       "invalid_request",
