@@ -88,7 +88,15 @@ export default function Feed() {
   ];
 
   return (
-    <Page title="Product feed" backAction={{ content: "Home", url: "/app" }}>
+    <Page
+      title="Product feed"
+      backAction={{ content: "Home", url: "/app" }}
+      secondaryActions={[
+        { content: "Rules", url: "/app/feed/rules" },
+        { content: "Preview", url: "/app/feed/preview" },
+        { content: "Destinations", url: "/app/feed/destinations" },
+      ]}
+    >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
