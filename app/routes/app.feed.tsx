@@ -88,18 +88,17 @@ export default function Feed() {
   ];
 
   return (
-    <Page
-      title="Product feed"
-      backAction={{ content: "Home", url: "/app" }}
-      secondaryActions={[
-        { content: "Rules", url: "/app/feed/rules" },
-        { content: "Preview", url: "/app/feed/preview" },
-        { content: "Destinations", url: "/app/feed/destinations" },
-      ]}
-    >
+    <Page title="Product feed" backAction={{ content: "Home", url: "/app" }}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <nav aria-label="Feed pages">
+              <InlineStack gap="200">
+                <Button url="/app/feed/rules">Rules</Button>
+                <Button url="/app/feed/preview">Preview</Button>
+                <Button url="/app/feed/destinations">Destinations</Button>
+              </InlineStack>
+            </nav>
             {result && !result.ok && result.formError ? (
               <Banner tone="critical" title="Not done">
                 <Text as="p">{result.formError}</Text>
