@@ -92,6 +92,13 @@ export default function Feed() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <nav aria-label="Feed pages">
+              <InlineStack gap="200">
+                <Button url="/app/feed/rules">Rules</Button>
+                <Button url="/app/feed/preview">Preview</Button>
+                <Button url="/app/feed/destinations">Destinations</Button>
+              </InlineStack>
+            </nav>
             {result && !result.ok && result.formError ? (
               <Banner tone="critical" title="Not done">
                 <Text as="p">{result.formError}</Text>
