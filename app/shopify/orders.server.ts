@@ -142,10 +142,13 @@ export async function createOrderForSession(
   const taxLine = (tax: number, base: number) =>
     tax > 0 ? [{ title: "Tax", rate: base > 0 ? (tax / base).toFixed(4) : "0", priceSet: money(tax) }] : [];
   // Unit prices as quoted; discounts go on the order's discount so Shopify's total equals the charge.
+  // orderCreate defaults requiresShipping to false even for a variant: say it, or nothing ships.
+  const shipped = selected?.type === "shipping";
   const lineItems = session.lines.map((line) => ({
     variantId: line.variantId,
     quantity: line.quantity,
     priceSet: money(line.unitAmount),
+    requiresShipping: line.requiresShipping ?? shipped,
     taxLines: taxLine(line.tax, line.subtotal),
   }));
   const feeLines = session.totals.fees.map((fee) => ({
