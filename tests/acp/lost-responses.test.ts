@@ -194,6 +194,26 @@ describe("Stripe authorizes but the answer is lost", () => {
   }, 90_000);
 });
 
+describe("Stripe captures but the answer is lost", () => {
+  it("recovery sees the capture happened and finishes without capturing again", async () => {
+    const session = await readySession();
+    const before = stack.stripe.counters.captures;
+    stack.stripe.faults.add({
+      method: "POST",
+      path: /^\/v1\/payment_intents\/[^/]+\/capture$/,
+      afterEffect: true,
+      status: 500,
+      times: 3,
+    });
+    const { response } = await complete(session);
+    expect(response.status).toBe(503);
+    const completion = await settled(session.id);
+    expect(completion.step).toBe("completed");
+    expect(stack.stripe.counters.captures - before).toBe(1);
+    await expectOneChargeOneOrder(session);
+  }, 60_000);
+});
+
 describe("Shopify creates the order but the answer is lost", () => {
   it("recovery finds the order by the session's source identifier instead of creating a second", async () => {
     const session = await readySession();
