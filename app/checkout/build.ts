@@ -129,6 +129,7 @@ export function buildSession(input: BuildInput): Omit<CheckoutSession, "status" 
       tax,
       total: baseAmount - discountAmount + tax,
       availableQuantity: facts?.availableQuantity ?? null,
+      requiresShipping: facts?.requiresShipping ?? true,
     };
   });
 

@@ -326,10 +326,28 @@ async function advance(completion: Completion, data: Partial<Completion>): Promi
   return { ...completion, ...data, lockedUntil };
 }
 
+/**
+ * Recovery attempts of the authorize step, without a PaymentIntent found, before the completion
+ * gives up (when the token shows nothing was authorized with it).
+ */
+const MAX_AUTHORIZE_RECOVERIES = 5;
+
 /** Step 1: a PaymentIntent on the merchant's account, authorized only (manual capture). */
 async function authorize(stripe: Stripe, completion: Completion, options: DriveOptions): Promise<Completion> {
   const existing = await findPaymentIntent(stripe, completion);
   let intent = existing;
+  if (!intent && completion.attempts >= MAX_AUTHORIZE_RECOVERIES) {
+    // Stripe has not let us confirm the authorization for several attempts. An unspent token means
+    // no PaymentIntent holds money: end here rather than authorize late. A spent one means one
+    // does, so keep going (the same idempotency key replays it).
+    if (!(await tokenSpent(stripe, completion))) {
+      return failAfterVoid(
+        completion,
+        "payment_declined",
+        "The payment provider could not confirm the payment and nothing was charged. Complete again to retry.",
+      );
+    }
+  }
   if (!intent) {
     try {
       intent = await stripe.paymentIntents.create(
@@ -522,7 +540,10 @@ async function releaseAuthorization(stripe: Stripe, completion: Completion, paym
 async function createOrder(stripe: Stripe, completion: Completion): Promise<Completion> {
   const stored = (await loadSession(completion.shop, completion.sessionId))!;
   const agent = await prisma.agent.findUnique({ where: { id: completion.agentId } });
-  const found = await findOrderForSession(completion.shop, completion.sessionId);
+  // orderCreate has no idempotency key: a driver after the first (attempts > 0) may follow one
+  // whose orderCreate reached Shopify but lost its answer, so it looks the order up first.
+  const found =
+    completion.attempts > 0 ? await findOrderForSession(completion.shop, completion.sessionId) : null;
   const created = found
     ? { ok: true as const, order: found }
     : await createOrderForSession(completion.shop, stored.session, agent?.name ?? "agent");
@@ -693,6 +714,19 @@ async function findPaymentIntent(
       limit: 1,
     });
     return found.data[0] ?? null;
+  } catch (error) {
+    throw asUnavailable(error);
+  }
+}
+
+/** Whether the Shared Payment Token was used to confirm a PaymentIntent (single use). */
+async function tokenSpent(stripe: Stripe, completion: Completion): Promise<boolean> {
+  try {
+    const token = (await stripe.rawRequest(
+      "GET",
+      `/v1/shared_payment/granted_tokens/${decryptSecret(completion.paymentTokenEncrypted)}`,
+    )) as unknown as { deactivated_reason: string | null };
+    return token.deactivated_reason === "consumed";
   } catch (error) {
     throw asUnavailable(error);
   }

@@ -64,6 +64,8 @@ export interface SessionLine {
   /** subtotal + tax. */
   total: number;
   availableQuantity: number | null;
+  /** The variant is physical (absent in sessions stored before this was recorded). */
+  requiresShipping?: boolean;
 }
 
 export interface FulfillmentOption {

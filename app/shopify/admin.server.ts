@@ -15,12 +15,18 @@ interface GraphqlErrorLike {
  * `THROTTLED`) and transient 5xx/network failures are retried with backoff; anything still failing
  * becomes StoreUnavailableError (the ACP layer answers 503 + Retry-After). A GraphQL validation
  * error is a bug in our document and is rethrown as is.
+ *
+ * `retryTransient: false` is for mutations Shopify offers no idempotency key for (orderCreate):
+ * a 5xx or a dropped connection may come after Shopify did the work, so the caller must look
+ * before trying again. Throttled requests are still retried: Shopify refuses those unexecuted.
  */
 export async function adminGraphql<T>(
   shop: string,
   query: string,
   variables?: Record<string, unknown>,
+  options: { retryTransient?: boolean } = {},
 ): Promise<T> {
+  const retryTransient = options.retryTransient ?? true;
   const { admin } = await unauthenticated.admin(shop);
   let lastError: unknown;
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
@@ -50,6 +56,7 @@ export async function adminGraphql<T>(
       }
       if (isTransient(error)) {
         lastError = error;
+        if (!retryTransient) break;
         await sleep(backoffMs(attempt));
         continue;
       }

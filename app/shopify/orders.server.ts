@@ -50,6 +50,15 @@ const RECORD_PAYMENT = `#graphql
   }
 `;
 
+const ORDER_FINANCIAL_STATUS = `#graphql
+  query AcpOrderFinancialStatus($id: ID!) {
+    order(id: $id) {
+      id
+      displayFinancialStatus
+    }
+  }
+`;
+
 const CANCEL_ORDER = `#graphql
   mutation AcpCancelOrder($orderId: ID!, $staffNote: String) {
     orderCancel(
@@ -133,10 +142,13 @@ export async function createOrderForSession(
   const taxLine = (tax: number, base: number) =>
     tax > 0 ? [{ title: "Tax", rate: base > 0 ? (tax / base).toFixed(4) : "0", priceSet: money(tax) }] : [];
   // Unit prices as quoted; discounts go on the order's discount so Shopify's total equals the charge.
+  // orderCreate defaults requiresShipping to false even for a variant: say it, or nothing ships.
+  const shipped = selected?.type === "shipping";
   const lineItems = session.lines.map((line) => ({
     variantId: line.variantId,
     quantity: line.quantity,
     priceSet: money(line.unitAmount),
+    requiresShipping: line.requiresShipping ?? shipped,
     taxLines: taxLine(line.tax, line.subtotal),
   }));
   const feeLines = session.totals.fees.map((fee) => ({
@@ -202,10 +214,13 @@ export async function createOrderForSession(
       order: ShopifyOrderRef | null;
       userErrors: { field: string[] | null; message: string; code: string | null }[];
     };
-  }>(shop, CREATE_ORDER, {
-    order,
-    options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY", sendReceipt: true },
-  });
+  }>(
+    shop,
+    CREATE_ORDER,
+    { order, options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY", sendReceipt: true } },
+    // No idempotency key for orderCreate: a lost answer is resolved by looking the order up first.
+    { retryTransient: false },
+  );
   const result = data.orderCreate;
   if (result.order) return { ok: true, order: result.order };
   // Development stores accept 5 orders a minute: a temporary refusal, retried by recovery.
@@ -234,6 +249,13 @@ export async function recordCapturedPayment(shop: string, orderId: string, payme
   }>(shop, RECORD_PAYMENT, { id: orderId, method: `${PAYMENT_METHOD_NAME} ${paymentIntentId}` });
   const result = data.orderCreateManualPayment;
   if (!result.order) {
+    // An earlier attempt may have recorded it and lost the answer: a paid order is what we want.
+    const current = await adminGraphql<{ order: { id: string; displayFinancialStatus: string } | null }>(
+      shop,
+      ORDER_FINANCIAL_STATUS,
+      { id: orderId },
+    );
+    if (current.order?.displayFinancialStatus === "PAID") return current.order;
     throw new Error(
       `Shopify did not record the payment: ${result.userErrors.map((e) => e.message).join("; ")}`,
     );
