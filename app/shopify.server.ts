@@ -1,6 +1,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { queueFirstSync } from "./catalog/first-sync.server";
 import prisma from "./db.server";
 import { env } from "./env.server";
 import { installSandboxTransport } from "./sandbox-transport.server";
@@ -25,6 +26,12 @@ const shopify = shopifyApp({
     expiringOfflineAccessTokens: true,
   },
   isTesting: config.ACP_SANDBOX,
+  hooks: {
+    // A new offline token means an install or reinstall: build the feed now, not at the next reconcile.
+    afterAuth: async ({ session }) => {
+      await queueFirstSync(session.shop, session.scope);
+    },
+  },
 });
 
 export default shopify;

@@ -8,6 +8,11 @@
  * garbage not yet collected; the capped run shows what the sync needs: 100,000 variants (a ~60 MB
  * export) through the same 128 MB heap as 20,000 in tests/feed/memory.test.ts.
  * Bounded: FEED_BENCH_SECONDS (default 900) per run.
+ *
+ * Each run also times the bare pipeline on the same export (download the bulk JSONL, parse each
+ * line, write it as jsonl.gz: no mapping, validation or database), so `import_vs_bare` shows what
+ * our sync costs over the unavoidable work, and the delay from a product/update webhook to the
+ * changed row in the stored feed (FEED_BENCH_CHANGES changes, default 5).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -15,7 +20,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
+import { createWriteStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { createGzip, gunzipSync } from "node:zlib";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { seedShopInstall } from "../sandbox/app-seed/seed";
@@ -32,6 +42,7 @@ const RUNS = (process.env.FEED_BENCH_RUNS ?? "10000,100000,100000@128").split(",
 });
 const TIME_LIMIT_MS = Number(process.env.FEED_BENCH_SECONDS ?? 900) * 1000;
 const VARIANTS_PER_PRODUCT = 8;
+const CHANGES = Number(process.env.FEED_BENCH_CHANGES ?? 5);
 const SECRET = "bench-api-secret";
 const SHOP = "acp-bench.myshopify.com";
 /** The catalog topics of shopify.app.toml (the bench edits nothing, but a real install has them). */
@@ -51,6 +62,62 @@ function procMemory(pid: number): { rss: number; hwm: number } | null {
   } catch {
     return null;
   }
+}
+
+/** Download → parse → jsonl.gz with nothing else: the floor any feed sync stands on. */
+async function barePipelineSeconds(bulkUrl: string): Promise<number | null> {
+  const started = Date.now();
+  const response = await fetch(bulkUrl);
+  if (!response.ok || !response.body) return null;
+  const lines = createInterface({
+    input: Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>),
+    crlfDelay: Infinity,
+  });
+  const out = path.join(TMP, `bare-${Date.now()}.jsonl.gz`);
+  await pipeline(
+    Readable.from(
+      (async function* () {
+        for await (const line of lines) if (line) yield `${JSON.stringify(JSON.parse(line))}\n`;
+      })(),
+    ),
+    createGzip(),
+    createWriteStream(out),
+  );
+  rmSync(out, { force: true });
+  return (Date.now() - started) / 1000;
+}
+
+/**
+ * Changes one product's price at a time in the store (which sends products/update) and measures
+ * until the app's stored feed row carries the new price: webhook delivery, job pickup, re-read
+ * and write. The p50 and max of the changes, in ms.
+ */
+async function webhookToFeedDelays(
+  db: PrismaClient,
+  shopify: Awaited<ReturnType<typeof startShopifySandbox>>,
+  productGids: string[],
+): Promise<{ changes: number; p50: number; max: number } | null> {
+  const delays: number[] = [];
+  for (const [index, gid] of productGids.entries()) {
+    const price = `${700 + index}.25`;
+    const productId = gid.split("/").pop()!;
+    const started = Date.now();
+    shopify.control.updateProduct(gid, { price }, { shop: SHOP });
+    const deadline = started + 30_000;
+    while (Date.now() < deadline) {
+      const changed = await db.feedItem.findFirst({
+        where: { shop: SHOP, productId, row: { contains: `"${price} ` } },
+        select: { itemId: true },
+      });
+      if (changed) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (Date.now() >= deadline) return null;
+    delays.push(Date.now() - started);
+  }
+  if (delays.length === 0) return null;
+  delays.sort((a, b) => a - b);
+  return { changes: delays.length, p50: delays[Math.floor(delays.length / 2)], max: delays[delays.length - 1] };
 }
 
 async function syncOnce(variants: number, heapMb: number | null) {
@@ -143,6 +210,20 @@ async function syncOnce(variants: number, heapMb: number | null) {
     const serveSeconds = (Date.now() - served) / 1000;
     const rows = gunzipSync(body).toString("utf8").split("\n").filter(Boolean).length;
 
+    const bareSeconds = run.bulkUrl ? await barePipelineSeconds(run.bulkUrl) : null;
+    const importSeconds = importingAt ? (run.finishedAt!.getTime() - importingAt) / 1000 : null;
+    const listed = await db.feedItem.findMany({
+      where: { shop: SHOP, row: { not: null } },
+      distinct: ["productId"],
+      select: { productId: true },
+      take: CHANGES,
+    });
+    const changeDelays = await webhookToFeedDelays(
+      db,
+      shopify,
+      listed.map((item) => `gid://shopify/Product/${item.productId}`),
+    );
+
     return {
       variants,
       products,
@@ -159,6 +240,9 @@ async function syncOnce(variants: number, heapMb: number | null) {
       import_items_per_second: importingAt
         ? Math.round(items / ((run.finishedAt!.getTime() - importingAt) / 1000))
         : null,
+      bare_pipeline_seconds: bareSeconds === null ? null : Number(bareSeconds.toFixed(2)),
+      import_vs_bare: bareSeconds && importSeconds ? Number((importSeconds / bareSeconds).toFixed(2)) : null,
+      webhook_to_feed_ms: changeDelays,
       idle_rss_mb: idleRss,
       peak_rss_mb: Math.max(peakRss, hwm ?? 0),
       peak_rss_mb_recorded_by_app: run.peakRssMb,

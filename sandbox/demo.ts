@@ -13,7 +13,7 @@ import path from "node:path";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { encryptSecret, parseKeyRing } from "../app/lib/crypto.server";
-import { seedShopInstall, seedStripeSettings } from "./app-seed/seed";
+import { seedAgent, seedShopInstall, seedStripeSettings } from "./app-seed/seed";
 import { startWebhookReceiver } from "./agent/webhook-receiver";
 import { APP_SCOPES, DEMO_ACCESS_TOKEN, DEMO_SHOP, demoShop } from "./shopify-admin/fixtures/catalog";
 import { startShopifySandbox } from "./shopify-admin/server";
@@ -63,33 +63,14 @@ await seedStripeSettings(db, {
   sealedKey: encryptSecret(DEMO_RESTRICTED_KEY, keyRing),
   last4: DEMO_RESTRICTED_KEY.slice(-4),
 });
-const apiKey = process.env.ACP_SANDBOX_API_KEY ?? `acp_sk_${randomBytes(32).toString("base64url")}`;
-const agentId = "agt_sandbox_demo";
-await db.agent.upsert({
-  where: { id: agentId },
-  create: {
-    id: agentId,
-    shop: DEMO_SHOP,
-    name: "Sandbox agent",
-    webhookUrl,
-    webhookSecretEncrypted: encryptSecret(webhookSecret, keyRing),
-  },
-  update: { deletedAt: null, webhookUrl, webhookSecretEncrypted: encryptSecret(webhookSecret, keyRing) },
-});
 // Each run gets exactly one live key for the demo agent: the one printed below.
-await db.agentApiKey.updateMany({ where: { agentId, revokedAt: null }, data: { revokedAt: new Date() } });
-const keyHash = createHash("sha256").update(apiKey).digest("hex");
-await db.agentApiKey.upsert({
-  where: { keyHash },
-  create: {
-    id: `key_${randomBytes(9).toString("base64url")}`,
-    shop: DEMO_SHOP,
-    agentId,
-    label: "demo",
-    prefix: apiKey.slice(0, 13),
-    keyHash,
-  },
-  update: { revokedAt: null, agentId, shop: DEMO_SHOP },
+const { apiKey } = await seedAgent(db, {
+  shop: DEMO_SHOP,
+  name: "Sandbox agent",
+  agentId: "agt_sandbox_demo",
+  apiKey: process.env.ACP_SANDBOX_API_KEY,
+  keyLabel: "demo",
+  settings: { webhookUrl, webhookSecretEncrypted: encryptSecret(webhookSecret, keyRing) },
 });
 // A feed token for the pull URL, and a first full catalog sync for the app's job worker.
 const feedToken = `feed_${randomBytes(32).toString("base64url")}`;

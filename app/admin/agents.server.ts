@@ -8,6 +8,7 @@ import { decryptSecret, encryptSecret, randomToken } from "../lib/crypto.server"
 import { agentEventBody, type AgentOrder } from "../orders/events";
 import { signWebhook } from "../orders/deliver.server";
 import { failure, fieldErrorsOf, type ActionResult } from "./forms";
+import { isTestAgentId, testAgentId } from "./test-agent";
 
 /**
  * Agents and their keys for the admin pages. Every read and write is scoped by `shop`; secrets
@@ -33,7 +34,8 @@ export interface AgentSummary {
 export async function listAgents(shop: string): Promise<AgentSummary[]> {
   const [agents, keys] = await Promise.all([
     prisma.agent.findMany({
-      where: { shop, deletedAt: null },
+      // The built-in test agent (test purchases) has no keys to manage.
+      where: { shop, deletedAt: null, NOT: { id: testAgentId(shop) } },
       orderBy: { createdAt: "asc" },
       select: { id: true, name: true, createdAt: true },
     }),
@@ -126,6 +128,7 @@ export async function revokeKey(shop: string, keyId: string): Promise<ActionResu
 }
 
 function findAgent(shop: string, id: string) {
+  if (isTestAgentId(id)) return Promise.resolve(null);
   return prisma.agent.findFirst({ where: { id, shop, deletedAt: null } });
 }
 

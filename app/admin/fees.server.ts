@@ -3,6 +3,7 @@ import prisma from "../db.server";
 import { newId } from "../lib/ids";
 import { adminGraphql } from "../shopify/admin.server";
 import { draftFromForm, parseFeeRule, type FeeRuleView } from "./fee-rules";
+import { testAgentId } from "./test-agent";
 import { failure, type ActionResult } from "./forms";
 
 /** Fee rules and agents' platform fee rates, all scoped by `shop`. */
@@ -53,7 +54,8 @@ export async function shopCurrency(shop: string): Promise<string | null> {
 
 export async function agentChoices(shop: string) {
   return prisma.agent.findMany({
-    where: { shop, deletedAt: null },
+    // The built-in test agent is no platform: no rate to set.
+    where: { shop, deletedAt: null, NOT: { id: testAgentId(shop) } },
     orderBy: { createdAt: "asc" },
     select: { id: true, name: true, platformFeeBasisPoints: true },
   });

@@ -1,5 +1,6 @@
 import prisma from "../db.server";
 import type { CheckoutSession as SessionState } from "../checkout/model";
+import { isTestAgentId } from "./test-agent";
 
 /**
  * The Orders page: agent orders with the events sent for them, the checkout funnel per agent and
@@ -28,6 +29,8 @@ export interface OrderRow {
   sessionId: string;
   agentId: string;
   agentName: string;
+  /** Placed by the admin's test purchase, not by a real agent. */
+  test: boolean;
   status: string;
   step: string | null;
   createdAt: string;
@@ -44,6 +47,7 @@ export interface OrderRow {
 export interface FunnelRow {
   agentId: string;
   agentName: string;
+  test: boolean;
   created: number;
   readyForPayment: number;
   completed: number;
@@ -133,6 +137,7 @@ export async function ordersOverview(
       row = {
         agentId: session.agentId,
         agentName: agentName(session.agentId),
+        test: isTestAgentId(session.agentId),
         created: 0,
         readyForPayment: 0,
         completed: 0,
@@ -227,6 +232,7 @@ export async function ordersOverview(
       sessionId: session.id,
       agentId: session.agentId,
       agentName: agentName(session.agentId),
+      test: isTestAgentId(session.agentId),
       status: session.status,
       step: completion?.step ?? null,
       createdAt: session.createdAt.toISOString(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { currencyExponent } from "../lib/money";
 import {
-  currencyExponent,
   decimalToMinorUnits,
   formatFeedPrice,
   legacyId,

@@ -2,22 +2,7 @@
  * Small value conversions the feed needs: GTIN check digits, decimal strings ↔ integer minor units,
  * and OpenAI's "79.99 USD" price strings. Pure and allocation-light: they run once per variant.
  */
-
-/**
- * Digits after the decimal point per ISO 4217 where it is not 2. Feeds carry minor units
- * (ACP `Price.amount`), so JPY 1200 is 1200 and KWD 1.250 is 1250.
- */
-// prettier-ignore
-const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
-  UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
-};
-
-export function currencyExponent(currency: string): number {
-  return CURRENCY_EXPONENTS[currency] ?? 2;
-}
+import { toDecimalString, toMinorUnits } from "../lib/money";
 
 const CODE_0 = 48;
 const CODE_9 = 57;
@@ -32,28 +17,22 @@ function isDigits(value: string, from = 0, to = value.length): boolean {
 }
 
 /**
- * "19.99" → 1999 (USD), "1200.0" → 1200 (JPY). Extra fraction digits round half up.
+ * "19.99" → 1999 (USD), "1200.0" → 1200 (JPY); the conversion itself is app/lib/money.ts's.
  * Returns null for anything that is not a plain non-negative decimal (no sign, exponent or separators),
  * so a malformed price is reported instead of guessed.
  */
 export function decimalToMinorUnits(decimal: string, currency: string): number | null {
   const text = decimal.trim();
   const dot = text.indexOf(".");
-  const whole = dot === -1 ? text : text.slice(0, dot);
-  const fraction = dot === -1 ? "" : text.slice(dot + 1);
-  if (!isDigits(whole) || (dot !== -1 && !isDigits(fraction))) return null;
-  const exponent = currencyExponent(currency);
-  let amount = Number(whole + fraction.slice(0, exponent).padEnd(exponent, "0"));
-  if (fraction.length > exponent && fraction.charCodeAt(exponent) - CODE_0 >= 5) amount += 1;
+  if (!isDigits(text, 0, dot === -1 ? text.length : dot)) return null;
+  if (dot !== -1 && !isDigits(text, dot + 1)) return null;
+  const amount = toMinorUnits(text, currency);
   return Number.isSafeInteger(amount) ? amount : null;
 }
 
 /** 1999, "USD" → "19.99"; 1200, "JPY" → "1200". */
 export function minorUnitsToDecimal(amount: number, currency: string): string {
-  const exponent = currencyExponent(currency);
-  if (exponent === 0) return String(amount);
-  const digits = String(amount).padStart(exponent + 1, "0");
-  return `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+  return toDecimalString(amount, currency);
 }
 
 /** OpenAI file-upload price format: "79.99 USD" (decimal, space, ISO 4217 code). */

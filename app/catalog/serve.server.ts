@@ -139,9 +139,21 @@ export async function feedResponse(request: Request, token: string, format: Feed
 
   const size = Math.max(1, settings.shardSize);
   const range = layout.shards > 1 && shard !== null ? { skip: shard * size, take: size } : null;
-  const text = format === "jsonl" ? jsonlPages(settings.shop, range) : csvPages(settings.shop, range);
-  const gzip = Readable.from(text).pipe(createGzip());
+  const gzip = renderFeedFile(settings.shop, format, range);
   return new Response(Readable.toWeb(gzip) as unknown as ReadableStream<Uint8Array>, { headers });
+}
+
+/**
+ * The gzip file of a shop's valid items (or one shard of them), streamed: what the pull URL serves
+ * and what a file-upload destination receives (app/catalog/push.server.ts), byte for byte.
+ */
+export function renderFeedFile(
+  shop: string,
+  format: FeedFormat,
+  range: { skip: number; take: number } | null = null,
+): Readable {
+  const text = format === "jsonl" ? jsonlPages(shop, range) : csvPages(shop, range);
+  return Readable.from(text).pipe(createGzip());
 }
 
 type Keys = { productId: string; itemId: string; market: string };

@@ -16,6 +16,7 @@ import {
   type StatusCounts,
 } from "./feed-store.server";
 import { legacyId } from "./format";
+import { requestPushesAfterChange } from "./push.server";
 import { parseFeedRules, type FeedRules } from "./rules";
 import { readPlanFor, type ReadPlan, type ReadProduct } from "./shopify-documents.server";
 import { bulkOperationState, fetchProduct, fetchShopContext, startBulkExport } from "./shopify-read.server";
@@ -366,6 +367,8 @@ async function finishFullSync(run: FeedRun, peakRssMb: number): Promise<void> {
   await prisma.feedRun.deleteMany({
     where: { shop: run.shop, startedAt: { lt: new Date(now.getTime() - RUN_RETENTION_MS) } },
   });
+  // Destinations skip a push when nothing changed since their last one.
+  await requestPushesAfterChange(run.shop);
   log("info", "feed.full_sync_finished", {
     shop: run.shop,
     run: run.id,
@@ -453,6 +456,7 @@ export async function onProductChanged(shop: string, payload: ProductChangedPayl
   if (payload.deleted) {
     const deleted = await deleteProducts(shop, [productId]);
     await recordIncremental(shop, "succeeded", startedAt, { deleted });
+    if (deleted > 0) await requestPushesAfterChange(shop);
     return;
   }
   if (payload.updatedAt) {
@@ -471,6 +475,7 @@ export async function onProductChanged(shop: string, payload: ProductChangedPayl
   }
   const outcome = await syncProduct(shop, payload.productId);
   await recordIncremental(shop, "succeeded", startedAt, outcome);
+  if (outcome.changed) await requestPushesAfterChange(shop);
 }
 
 export interface InventoryChangedPayload {
@@ -497,6 +502,7 @@ export async function onInventoryChanged(shop: string, payload: InventoryChanged
   }
   const outcome = await syncProduct(shop, `gid://shopify/Product/${item.productId}`);
   await recordIncremental(shop, "succeeded", startedAt, outcome);
+  if (outcome.changed) await requestPushesAfterChange(shop);
 }
 
 /**

@@ -13,8 +13,15 @@ import {
   findOrderForSession,
   recordCapturedPayment,
 } from "../shopify/orders.server";
+import { shopifyStoreGateway } from "../shopify/store-gateway.server";
 import { StoreUnavailableError } from "./gateway";
-import type { CheckoutMessage, CheckoutSession, CompleteCommand } from "./model";
+import type {
+  AuthenticationChallenge,
+  AuthenticationResult,
+  CheckoutMessage,
+  CheckoutSession,
+  CompleteCommand,
+} from "./model";
 import { updateCheckout, type CheckoutContext, type CheckoutOutcome } from "./service.server";
 import { loadSession, recordEvent } from "./sessions.server";
 
@@ -28,7 +35,9 @@ type Completion = NonNullable<Awaited<ReturnType<typeof prisma.completion.findUn
  * Completion row (docs/decisions/006):
  *   started → authorized (PaymentIntent, manual capture) → order_created (Shopify order, unpaid)
  *   → captured → completed (payment recorded on the order, session completed, agent event queued)
- * or declined / voided. Every external call uses a key derived from the completion id, so a
+ * or declined / voided. When the issuer asks for 3-D Secure, started → authentication_required
+ * holds the authorization until the agent completes again with its authentication result
+ * (docs/decisions/011). Every external call uses a key derived from the completion id, so a
  * retry after any crash repeats nothing; the recovery worker drives stalled completions on.
  */
 export async function completeCheckout(
@@ -49,6 +58,9 @@ export async function completeCheckout(
     );
   }
   const existing = await prisma.completion.findUnique({ where: { sessionId } });
+  if (existing?.step === "authentication_required") {
+    return { session: await continueAfterAuthentication(context, existing, command), persist: null };
+  }
   if (existing && !isFinalFailure(existing)) {
     // Same session, another completion still running (or stalled and awaiting recovery).
     const driven = await driveIfFree(existing.id, context.now);
@@ -164,7 +176,67 @@ export async function completeCheckout(
     }
     throw error;
   }
-  return { session: await drive(completion), persist: null };
+  return { session: await drive(completion, { canAuthenticate: command.canAuthenticate }), persist: null };
+}
+
+/**
+ * The complete that follows `authentication_required`: the agent authenticated the buyer (3DS) and
+ * sends the result, which confirms the PaymentIntent that holds the authorization. A failed
+ * authentication cancels that authorization and reopens the session with payment_declined.
+ */
+async function continueAfterAuthentication(
+  context: CheckoutContext,
+  waiting: Completion,
+  command: CompleteCommand,
+): Promise<CheckoutSession> {
+  if (command.canAuthenticate && !command.authenticationResult) {
+    throw new AcpError(
+      400,
+      "invalid_request",
+      "requires_3ds",
+      "The card issuer requires 3-D Secure: authenticate the buyer with the session's authentication_metadata and send authentication_result.",
+      "$.authentication_result",
+    );
+  }
+  const claimed = await prisma.completion.updateMany({
+    where: {
+      id: waiting.id,
+      step: "authentication_required",
+      OR: [{ lockedUntil: null }, { lockedUntil: { lt: context.now } }],
+    },
+    data: { lockedUntil: new Date(context.now.getTime() + leaseMs()), attempts: { increment: 1 } },
+  });
+  if (claimed.count !== 1) {
+    const current = await prisma.completion.findUnique({ where: { id: waiting.id } });
+    if (current && current.step !== "authentication_required" && isFinal(current))
+      return (await loadSession(current.shop, current.sessionId))!.session;
+    throw new AcpError(
+      409,
+      "invalid_request",
+      "complete_in_progress",
+      "This checkout is being completed; retry shortly.",
+      null,
+      { retryAfterSeconds: 2 },
+    );
+  }
+  const completion = (await prisma.completion.findUnique({ where: { id: waiting.id } }))!;
+  // An agent on a version without authentication_result can never answer the challenge.
+  const answer: AuthenticationAnswer = command.canAuthenticate
+    ? { result: command.authenticationResult! }
+    : { result: null };
+  return drive(completion, { canAuthenticate: command.canAuthenticate, answer });
+}
+
+interface AuthenticationAnswer {
+  /** Null: the agent cannot authenticate; the held authorization is released. */
+  result: AuthenticationResult | null;
+}
+
+interface DriveOptions {
+  /** The agent's version can run 3DS (authentication_required → complete with authentication_result). */
+  canAuthenticate: boolean;
+  /** The agent's answer to a pending 3DS challenge, when this drive carries one. */
+  answer?: AuthenticationAnswer;
 }
 
 /** Takes the lease of a stalled completion and drives it; null when someone else holds it. */
@@ -177,11 +249,14 @@ export async function driveIfFree(completionId: string, now = new Date()): Promi
     data: { lockedUntil: new Date(now.getTime() + leaseMs()), attempts: { increment: 1 } },
   });
   if (claimed.count !== 1) return null;
-  return drive((await prisma.completion.findUnique({ where: { id: completionId } }))!);
+  // Recovery has no agent at hand: a challenge is kept for the agent (ended when the session expires).
+  return drive((await prisma.completion.findUnique({ where: { id: completionId } }))!, {
+    canAuthenticate: true,
+  });
 }
 
 /** Runs the remaining steps of a completion that this process holds the lease of. */
-async function drive(start: Completion): Promise<CheckoutSession> {
+async function drive(start: Completion, options: DriveOptions): Promise<CheckoutSession> {
   let completion = start;
   const { stripe } = await stripeForShop(completion.shop).catch((error) => {
     if (error instanceof PaymentsNotConfiguredError) {
@@ -200,7 +275,13 @@ async function drive(start: Completion): Promise<CheckoutSession> {
       completion = await advance(completion, {});
       switch (completion.step) {
         case "started":
-          completion = await authorize(stripe, completion);
+          completion = await authorize(stripe, completion, options);
+          break;
+        case "authentication_required":
+          if (!options.answer) return (await loadSession(completion.shop, completion.sessionId))!.session;
+          completion = await confirmAuthentication(stripe, completion, options.answer);
+          // One answer per drive: a second challenge would wait for the agent again.
+          options = { ...options, answer: undefined };
           break;
         case "authorized":
           completion = await createOrder(stripe, completion);
@@ -246,7 +327,7 @@ async function advance(completion: Completion, data: Partial<Completion>): Promi
 }
 
 /** Step 1: a PaymentIntent on the merchant's account, authorized only (manual capture). */
-async function authorize(stripe: Stripe, completion: Completion): Promise<Completion> {
+async function authorize(stripe: Stripe, completion: Completion, options: DriveOptions): Promise<Completion> {
   const existing = await findPaymentIntent(stripe, completion);
   let intent = existing;
   if (!intent) {
@@ -279,14 +360,162 @@ async function authorize(stripe: Stripe, completion: Completion): Promise<Comple
     return advance(completion, { step: "authorized", paymentIntentId: intent.id });
   if (intent.status === "succeeded")
     return advance(completion, { step: "order_created", paymentIntentId: intent.id });
+  if (intent.status === "requires_action") {
+    const challenge = options.canAuthenticate ? await challengeFrom(intent, completion.shop) : null;
+    if (challenge) return awaitAuthentication(completion, intent.id, challenge);
+    await releaseAuthorization(stripe, completion, intent.id);
+    return decline(completion, {
+      code: "requires_3ds",
+      content: options.canAuthenticate
+        ? "The card issuer asks for 3-D Secure, which cannot be run for this payment. Try another payment method."
+        : "The card issuer asks for 3-D Secure, which needs ACP 2025-12-12 or later. Try another payment method.",
+      paymentIntentId: intent.id,
+    });
+  }
   return decline(completion, {
-    code: intent.status === "requires_action" ? "requires_3ds" : "payment_declined",
-    content:
-      intent.status === "requires_action"
-        ? "The card issuer asks for authentication, which this store cannot run for agent payments yet."
-        : "The payment was not authorized.",
+    code: "payment_declined",
+    content: "The payment was not authorized.",
     paymentIntentId: intent.id,
   });
+}
+
+/**
+ * What the agent's 3DS provider needs, from the 3DS2 data Stripe hands its SDKs with the
+ * `requires_action` PaymentIntent (the directory server and the acquirer that holds the
+ * authorization). Null when Stripe gave no such data: the challenge cannot be handed to the agent.
+ */
+async function challengeFrom(
+  intent: Stripe.PaymentIntent,
+  shop: string,
+): Promise<AuthenticationChallenge | null> {
+  const sdk = (intent.next_action?.use_stripe_sdk ?? null) as {
+    directory_server_name?: string;
+    acquirer_details?: { acquirer_bin?: string; acquirer_country?: string; acquirer_merchant_id?: string };
+  } | null;
+  const server = sdk?.directory_server_name;
+  const acquirer = sdk?.acquirer_details;
+  if (server !== "visa" && server !== "mastercard" && server !== "american_express") return null;
+  if (!acquirer?.acquirer_bin || !acquirer.acquirer_country || !acquirer.acquirer_merchant_id) return null;
+  const info = await shopifyStoreGateway.shopInfo(shop);
+  return {
+    directoryServer: server,
+    acquirerBin: acquirer.acquirer_bin,
+    acquirerCountry: acquirer.acquirer_country.toUpperCase(),
+    acquirerMerchantId: acquirer.acquirer_merchant_id,
+    merchantName: info.name,
+  };
+}
+
+/** Keeps the authorization and asks the agent to authenticate the buyer (session authentication_required). */
+async function awaitAuthentication(
+  completion: Completion,
+  paymentIntentId: string,
+  challenge: AuthenticationChallenge,
+): Promise<Completion> {
+  const stored = (await loadSession(completion.shop, completion.sessionId))!;
+  const waiting: CheckoutSession = {
+    ...stored.session,
+    status: "authentication_required",
+    authentication: challenge,
+    messages: [
+      message(
+        "error",
+        "requires_3ds",
+        "The card issuer requires 3-D Secure. Authenticate the buyer and complete again with the authentication result.",
+        { kind: "payment" },
+      ),
+    ],
+    updatedAt: new Date().toISOString(),
+  };
+  const data = { step: "authentication_required", paymentIntentId };
+  return prisma.$transaction(async (tx) => {
+    const fenced = await tx.completion.updateMany({
+      where: { id: completion.id, attempts: completion.attempts, step: completion.step },
+      data,
+    });
+    if (fenced.count !== 1) throw new LeaseLostError(`Completion ${completion.id} is driven elsewhere`);
+    await tx.checkoutSession.updateMany({
+      where: { id: completion.sessionId, shop: completion.shop },
+      data: { status: waiting.status, state: JSON.stringify(waiting), revision: { increment: 1 } },
+    });
+    await recordEvent(tx, waiting, "complete_authentication_required", stored.session.status, waiting.status);
+    return { ...completion, ...data };
+  });
+}
+
+/** ACP outcomes that mean the buyer was authenticated (or the attempt acknowledged), as Stripe's ARes status. */
+const ARES_STATUS: Record<string, "Y" | "A" | "I"> = {
+  authenticated: "Y",
+  attempt_acknowledged: "A",
+  attempt: "A",
+  informational: "I",
+};
+
+/** The agent's answer to the challenge: confirm the held PaymentIntent with it, or release it. */
+async function confirmAuthentication(
+  stripe: Stripe,
+  completion: Completion,
+  answer: AuthenticationAnswer,
+): Promise<Completion> {
+  const paymentIntentId = completion.paymentIntentId!;
+  // A previous answer may have confirmed it already (its response lost): never confirm twice.
+  const current = await stripe.paymentIntents.retrieve(paymentIntentId).catch((error) => {
+    throw asUnavailable(error);
+  });
+  if (current.status === "requires_capture") return advance(completion, { step: "authorized" });
+  const result = answer.result;
+  const aresStatus = result ? ARES_STATUS[result.outcome] : undefined;
+  if (current.status === "requires_action" && result?.outcomeDetails && aresStatus) {
+    const details = result.outcomeDetails;
+    try {
+      const confirmed = await stripe.paymentIntents.confirm(
+        paymentIntentId,
+        {
+          payment_method_options: {
+            card: {
+              three_d_secure: {
+                ares_trans_status: aresStatus,
+                cryptogram: details.threeDsCryptogram,
+                electronic_commerce_indicator:
+                  details.electronicCommerceIndicator as Stripe.PaymentIntentConfirmParams.PaymentMethodOptions.Card.ThreeDSecure.ElectronicCommerceIndicator,
+                transaction_id: details.transactionId,
+                version:
+                  details.version as Stripe.PaymentIntentConfirmParams.PaymentMethodOptions.Card.ThreeDSecure.Version,
+              },
+            },
+          },
+        },
+        { idempotencyKey: `${completion.id}:authenticate` },
+      );
+      if (confirmed.status === "requires_capture") return advance(completion, { step: "authorized" });
+    } catch (error) {
+      const stripeError = error as { type?: string; param?: string };
+      const rejected =
+        stripeError.type === "StripeCardError" ||
+        (stripeError.type === "StripeInvalidRequestError" && stripeError.param?.includes("three_d_secure"));
+      if (!rejected) throw asUnavailable(error);
+    }
+  }
+  await releaseAuthorization(stripe, completion, paymentIntentId);
+  return reopen(
+    completion,
+    "declined",
+    result ? "payment_declined" : "requires_3ds",
+    result
+      ? `The card issuer did not accept the authentication (${result.outcome}). Try another payment method.`
+      : "The card issuer asks for 3-D Secure, which needs ACP 2025-12-12 or later. Try another payment method.",
+  );
+}
+
+/** Cancels a PaymentIntent that holds (or awaits) an authorization this completion will not use. */
+async function releaseAuthorization(stripe: Stripe, completion: Completion, paymentIntentId: string) {
+  try {
+    const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
+    if (intent.status === "canceled") return;
+    await stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey: `${completion.id}:void` });
+  } catch (error) {
+    throw asUnavailable(error);
+  }
 }
 
 /** Step 2: the Shopify order, unpaid. If Shopify refuses it, the authorization is voided. */
@@ -425,6 +654,7 @@ async function reopen(
   const reopened: CheckoutSession = {
     ...stored.session,
     status: code === "out_of_stock" ? "not_ready_for_payment" : "ready_for_payment",
+    authentication: null,
     messages: [message("error", code, content, { kind: "payment" })],
     updatedAt: new Date().toISOString(),
   };
@@ -525,8 +755,80 @@ function message(
   };
 }
 
+/**
+ * A 3DS challenge the agent will not answer any more (its session expired or was canceled): the
+ * held authorization is released and the completion ends voided. Returns whether it was released.
+ */
+async function releaseAbandonedChallenge(completionId: string, now: Date): Promise<boolean> {
+  const waiting = await prisma.completion.findUnique({ where: { id: completionId } });
+  if (!waiting || waiting.step !== "authentication_required") return false;
+  const stored = await loadSession(waiting.shop, waiting.sessionId);
+  const stillAwaited =
+    stored?.session.status === "authentication_required" && new Date(stored.session.expiresAt) > now;
+  if (stillAwaited) return false;
+  const claimed = await prisma.completion.updateMany({
+    where: {
+      id: waiting.id,
+      step: "authentication_required",
+      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+    },
+    data: { lockedUntil: new Date(now.getTime() + leaseMs()), attempts: { increment: 1 } },
+  });
+  if (claimed.count !== 1) return false;
+  const completion = (await prisma.completion.findUnique({ where: { id: waiting.id } }))!;
+  const { stripe } = await stripeForShop(completion.shop);
+  await releaseAuthorization(stripe, completion, completion.paymentIntentId!);
+  await prisma.$transaction(async (tx) => {
+    const fenced = await tx.completion.updateMany({
+      where: { id: completion.id, attempts: completion.attempts, step: completion.step },
+      data: {
+        step: "voided",
+        failureCode: "expired",
+        failureMessage: "The buyer was not authenticated before the session ended.",
+        lockedUntil: null,
+      },
+    });
+    if (fenced.count !== 1 || !stored || stored.session.status !== "authentication_required") return;
+    const expired: CheckoutSession = {
+      ...stored.session,
+      status: "expired",
+      authentication: null,
+      messages: [message("error", "expired", "This checkout session has expired. Start a new one.", null)],
+      updatedAt: now.toISOString(),
+    };
+    await tx.checkoutSession.updateMany({
+      where: { id: completion.sessionId, shop: completion.shop, status: "authentication_required" },
+      data: { status: "expired", state: JSON.stringify(expired), revision: { increment: 1 } },
+    });
+    await recordEvent(tx, expired, "expired", "authentication_required", "expired");
+  });
+  return true;
+}
+
 /** Recovery: drives every completion whose driver disappeared (lease expired). Returns how many. */
 export async function recoverStalledCompletions(now = new Date()): Promise<number> {
+  const challenged = await prisma.completion.findMany({
+    where: {
+      step: "authentication_required",
+      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+    },
+    select: { id: true },
+    take: 50,
+  });
+  for (const { id } of challenged) {
+    try {
+      await releaseAbandonedChallenge(id, now);
+    } catch (error) {
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "completion.release_failed",
+          completionId: id,
+          error: String(error),
+        }),
+      );
+    }
+  }
   const stalled = await prisma.completion.findMany({
     where: {
       step: { in: ["started", "authorized", "order_created", "captured"] },

@@ -173,6 +173,19 @@ export interface OrderReference {
   orderNumber: string | null;
 }
 
+/**
+ * The card issuer asked for 3-D Secure: what the agent's 3DS provider needs to authenticate the
+ * buyer against the acquirer that holds the authorization (ACP `authentication_metadata`).
+ */
+export interface AuthenticationChallenge {
+  directoryServer: "visa" | "mastercard" | "american_express";
+  acquirerBin: string;
+  /** ISO 3166-1 alpha-2. */
+  acquirerCountry: string;
+  acquirerMerchantId: string;
+  merchantName: string;
+}
+
 export interface IntentTrace {
   reasonCode: string;
   traceSummary: string | null;
@@ -201,6 +214,8 @@ export interface CheckoutSession {
   interventions: string[];
   metadata: Record<string, string> | null;
   order: OrderReference | null;
+  /** Set while the status is authentication_required. */
+  authentication?: AuthenticationChallenge | null;
   expiresAt: string;
   createdAt: string;
   updatedAt: string;
@@ -245,7 +260,20 @@ export interface CompleteCommand {
     billingAddress: Address | null;
   };
   buyer: Buyer | null;
-  authenticationResult: Record<string, unknown> | null;
+  /** The 3DS outcome the agent sends after `authentication_required` (ACP AuthenticationResult). */
+  authenticationResult: AuthenticationResult | null;
+  /** Whether the agent's API version can send an authentication result at all (2025-12-12+). */
+  canAuthenticate: boolean;
+}
+
+export interface AuthenticationResult {
+  outcome: string;
+  outcomeDetails: {
+    threeDsCryptogram: string;
+    electronicCommerceIndicator: string;
+    transactionId: string;
+    version: string;
+  } | null;
 }
 
 export interface CancelCommand {

@@ -130,7 +130,7 @@ export async function updateCheckout(
 export async function getCheckout(context: CheckoutContext, id: string): Promise<CheckoutOutcome> {
   const stored = await loadSession(context.shop, id);
   if (!stored) throw notFound(`Checkout session ${id}`);
-  return expireIfDue(context, stored) ?? { session: stored.session, persist: null };
+  return expireIfDue(context.now, stored) ?? { session: stored.session, persist: null };
 }
 
 export async function cancelCheckout(
@@ -182,9 +182,14 @@ export async function cancelCheckout(
 async function requireOpenSession(context: CheckoutContext, id: string) {
   const current = await loadSession(context.shop, id);
   if (!current) throw notFound(`Checkout session ${id}`);
-  const expired = expireIfDue(context, current);
+  const expired = expireIfDue(context.now, current);
   if (expired) return { open: false as const, current, persist: expired.persist };
-  if (FINAL_STATUSES.has(current.session.status) || current.session.status === "complete_in_progress") {
+  // While 3DS is pending the authorization is for exactly this cart: it cannot change under it.
+  if (
+    FINAL_STATUSES.has(current.session.status) ||
+    current.session.status === "complete_in_progress" ||
+    current.session.status === "authentication_required"
+  ) {
     throw new AcpError(
       400,
       "invalid_request",
@@ -195,10 +200,11 @@ async function requireOpenSession(context: CheckoutContext, id: string) {
   return { open: true as const, current, persist: null };
 }
 
-function expireIfDue(context: CheckoutContext, stored: StoredSession): CheckoutOutcome | null {
+/** The expired state of a session past its `expiresAt` that is still open, or null. */
+export function expireIfDue(now: Date, stored: StoredSession): CheckoutOutcome | null {
   const { session } = stored;
   const open = session.status === "not_ready_for_payment" || session.status === "ready_for_payment";
-  if (!open || new Date(session.expiresAt) > context.now) return null;
+  if (!open || new Date(session.expiresAt) > now) return null;
   const expired: CheckoutSession = {
     ...session,
     status: "expired",
@@ -212,7 +218,7 @@ function expireIfDue(context: CheckoutContext, stored: StoredSession): CheckoutO
         resolution: "requires_buyer_review",
       },
     ],
-    updatedAt: context.now.toISOString(),
+    updatedAt: now.toISOString(),
   };
   return { session: expired, persist: (tx) => saveSession(tx, expired, stored, {}, "expired") };
 }

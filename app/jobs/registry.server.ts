@@ -10,7 +10,9 @@ import {
   type InventoryChangedPayload,
   type ProductChangedPayload,
 } from "../catalog/sync.server";
+import { FEED_PUSH_JOB, FEED_PUSH_SCHEDULE_JOB, runPush, schedulePushes } from "../catalog/push.server";
 import { recoverStalledCompletions } from "../checkout/complete.server";
+import { expireDueSessions } from "../checkout/expiry.server";
 import { deliverAgentEvent } from "../orders/deliver.server";
 import { handleShopifyOrderEvent } from "../orders/shopify-updates.server";
 import { reencryptSecretsJob } from "../ops/reencrypt-secrets.server";
@@ -34,6 +36,10 @@ export const jobHandlers: Record<string, JobHandler> = {
   "maintenance.recover_completions": periodic(env().RECOVERY_INTERVAL_SECONDS * 1000, async () => {
     await recoverStalledCompletions();
   }),
+  // Sessions nobody reads again still end (reads expire them too).
+  "checkout.expire_sessions": periodic(5 * 60_000, async () => {
+    await expireDueSessions();
+  }),
   "maintenance.purge": periodic(60 * 60_000, async () => {
     await purgeExpiredIdempotencyRecords();
   }),
@@ -49,6 +55,12 @@ export const jobHandlers: Record<string, JobHandler> = {
   "catalog.reconcile": periodic(15 * 60_000, async () => {
     await reconcileFeeds();
   }),
+  // Feed pushes to the shop's destinations (docs/decisions/010); the push retries itself.
+  [FEED_PUSH_JOB]: async (payload, job) =>
+    runPush(job.shop!, payload as { destinationId: string; trigger?: "schedule" | "change" | "manual" }),
+  [FEED_PUSH_SCHEDULE_JOB]: periodic(60_000, async () => {
+    await schedulePushes();
+  }),
   // Privacy duties and the end of an install (app/privacy, docs/decisions/009).
   "privacy.customers.data_request": runDataRequest,
   "privacy.customers.redact": runCustomerRedact,
@@ -61,8 +73,10 @@ export const jobHandlers: Record<string, JobHandler> = {
 
 const PERIODIC_KINDS = [
   "maintenance.recover_completions",
+  "checkout.expire_sessions",
   "maintenance.purge",
   "catalog.reconcile",
+  FEED_PUSH_SCHEDULE_JOB,
   "privacy.retention_purge",
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Money in integer minor units. ISO 4217 exponents: most currencies have 2 decimals; these have
- * 0 or 3. Conversions go through strings so 19.99 never becomes 1998.9999.
+ * 0, 3 or 4. Conversions go through strings so 19.99 never becomes 1998.9999.
  */
 const ZERO_DECIMAL = new Set([
   "BIF",
@@ -22,11 +22,14 @@ const ZERO_DECIMAL = new Set([
   "XPF",
 ]);
 const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
+/** Unidades de fomento (Chile, Uruguay): four decimals. */
+const FOUR_DECIMAL = new Set(["CLF", "UYW"]);
 
 export function currencyExponent(currency: string): number {
   const code = currency.toUpperCase();
   if (ZERO_DECIMAL.has(code)) return 0;
   if (THREE_DECIMAL.has(code)) return 3;
+  if (FOUR_DECIMAL.has(code)) return 4;
   return 2;
 }
 

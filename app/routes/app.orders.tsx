@@ -114,7 +114,7 @@ export default function Orders() {
                     columnContentTypes={["text", "numeric", "numeric", "numeric", "text"]}
                     headings={["Agent", "Created", "Ready", "Completed", "Cancel reasons"]}
                     rows={overview.funnel.map((row) => [
-                      row.agentName,
+                      <AgentName key="agent" name={row.agentName} test={row.test} />,
                       row.created,
                       row.readyForPayment,
                       row.completed,
@@ -186,7 +186,7 @@ export default function Orders() {
                       {order.sessionId}
                     </Text>
                   </BlockStack>,
-                  order.agentName,
+                  <AgentName key="agent" name={order.agentName} test={order.test} />,
                   <StatusBadge key="status" status={order.status} step={order.step} />,
                   formatMoney(order.total, order.currency),
                   formatDateTime(order.completedAt),
@@ -211,6 +211,16 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
         <span data-testid={testId}>{value}</span>
       </Text>
     </BlockStack>
+  );
+}
+
+function AgentName({ name, test }: { name: string; test: boolean }) {
+  if (!test) return <Text as="span">{name}</Text>;
+  return (
+    <InlineStack gap="100" blockAlign="center" wrap={false}>
+      <Text as="span">{name}</Text>
+      <Badge tone="info">Test</Badge>
+    </InlineStack>
   );
 }
 

@@ -33,6 +33,7 @@ export default function App() {
         <Link to="/app/agents">Agents</Link>
         <Link to="/app/fees">Fees</Link>
         <Link to="/app/orders">Orders from agents</Link>
+        <Link to="/app/test-purchase">Test purchase</Link>
         <Link to="/app/feed">Feed</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>

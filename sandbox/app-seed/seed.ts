@@ -34,24 +34,46 @@ export interface SeededAgent {
   apiKey: string;
 }
 
+/**
+ * Creates an agent with one live API key. With a fixed `agentId` it is re-runnable (the demo
+ * reuses its database): the agent is updated in place and every other key it had is revoked, so
+ * the key returned is the only one that works.
+ */
 export async function seedAgent(
   db: PrismaClient,
-  options: { shop: string; name: string; apiKey?: string; settings?: Record<string, unknown> },
+  options: {
+    shop: string;
+    name: string;
+    agentId?: string;
+    apiKey?: string;
+    keyLabel?: string;
+    settings?: Record<string, unknown>;
+  },
 ): Promise<SeededAgent> {
-  const agentId = `agt_${randomBytes(9).toString("base64url")}`;
+  const agentId = options.agentId ?? `agt_${randomBytes(9).toString("base64url")}`;
   const apiKey = options.apiKey ?? `acp_sk_${randomBytes(32).toString("base64url")}`;
-  await db.agent.create({
-    data: { id: agentId, shop: options.shop, name: options.name, ...options.settings },
+  const keyHash = createHash("sha256").update(apiKey).digest("hex");
+  const agent = { shop: options.shop, name: options.name, ...options.settings };
+  await db.agent.upsert({
+    where: { id: agentId },
+    create: { id: agentId, ...agent },
+    update: { ...agent, deletedAt: null },
   });
-  await db.agentApiKey.create({
-    data: {
+  await db.agentApiKey.updateMany({
+    where: { agentId, revokedAt: null, keyHash: { not: keyHash } },
+    data: { revokedAt: new Date() },
+  });
+  await db.agentApiKey.upsert({
+    where: { keyHash },
+    create: {
       id: `key_${randomBytes(9).toString("base64url")}`,
       shop: options.shop,
       agentId,
-      label: "seed",
+      label: options.keyLabel ?? "seed",
       prefix: apiKey.slice(0, 13),
-      keyHash: createHash("sha256").update(apiKey).digest("hex"),
+      keyHash,
     },
+    update: { revokedAt: null, agentId, shop: options.shop },
   });
   return { agentId, apiKey };
 }

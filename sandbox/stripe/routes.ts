@@ -4,7 +4,7 @@ import { isSupportedCurrency, formatAmount, MAX_AMOUNT, minimumAmount } from "./
 import { invalidRequest, missingParam, paramError } from "./errors";
 import type { ParamReader } from "./params";
 import { parseSearchQuery, SearchSyntaxError } from "./search";
-import { TEST_OUTCOMES, type StripeState } from "./state";
+import { TEST_OUTCOMES, type ImportedThreeDSecure, type StripeState } from "./state";
 
 export interface RouteContext {
   account: SandboxAccount;
@@ -125,13 +125,14 @@ export const ROUTES: Route[] = [
     ({ account, state, params, path }) => {
       const tokenId = readToken(params);
       const returnUrl = params.string("return_url") ?? null;
+      const threeDSecure = readThreeDSecure(params);
       const expand = readExpand(params, ["latest_charge"]);
       params.done();
       return () =>
         expandIntent(
           state,
           account.id,
-          state.confirmIntent(account.id, path.id, { tokenId, returnUrl }),
+          state.confirmIntent(account.id, path.id, { tokenId, returnUrl, threeDSecure }),
           expand,
         );
     },
@@ -519,4 +520,29 @@ export function unknownRoute(method: string, path: string) {
     `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
     { status: 404, phase: "validation" },
   );
+}
+
+/**
+ * `payment_method_options[card][three_d_secure]`: an authentication run outside Stripe, imported
+ * on confirmation (https://docs.stripe.com/payments/payment-intents/three-d-secure-import).
+ */
+function readThreeDSecure(params: ParamReader): ImportedThreeDSecure | null {
+  const card = params.object("payment_method_options")?.object("card");
+  const secure = card?.object("three_d_secure");
+  if (!secure) return null;
+  return {
+    aresTransStatus: secure.enum("ares_trans_status", ["A", "C", "I", "N", "R", "U", "Y"] as const, {
+      required: true,
+    })!,
+    cryptogram: secure.string("cryptogram", { required: true, maxLength: 5000 })!,
+    electronicCommerceIndicator: secure.enum(
+      "electronic_commerce_indicator",
+      ["01", "02", "05", "06", "07"] as const,
+      { required: true },
+    )!,
+    transactionId: secure.string("transaction_id", { required: true })!,
+    version: secure.enum("version", ["1.0.2", "2.1.0", "2.2.0", "2.3.0", "2.3.1"] as const, {
+      required: true,
+    })!,
+  };
 }

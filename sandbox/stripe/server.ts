@@ -27,6 +27,7 @@ import {
   type GrantTokenInput,
   type SandboxCharge,
   type SharedPaymentGrantedToken,
+  type ThreeDSecureResult,
 } from "./state";
 import { STRIPE_API_VERSION } from "./version";
 
@@ -91,6 +92,11 @@ export interface StripeSandbox {
     input: Partial<GrantTokenInput> & Pick<GrantTokenInput, "maxAmount">,
   ): SharedPaymentGrantedToken;
   revokeSharedPaymentToken(accountId: string, id: string): SharedPaymentGrantedToken;
+  /**
+   * The buyer authenticates the PaymentIntent's pending 3DS challenge with their issuer (what an
+   * agent's 3DS provider does); returns the result to import on confirmation.
+   */
+  authenticateThreeDSecure(accountId: string, paymentIntentId: string): ThreeDSecureResult;
   /** Forgets objects, idempotency keys, faults and the request log; keeps accounts and keys. */
   reset(): void;
   stop(): Promise<void>;
@@ -167,6 +173,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         ...input,
       }),
     revokeSharedPaymentToken: (accountId, id) => state.revokeToken(accountId, id),
+    authenticateThreeDSecure: (accountId, id) => state.authenticateChallenge(accountId, id),
     reset: () => {
       state.reset();
       idempotency.clear();

@@ -194,3 +194,96 @@ describe("test outcomes", () => {
     expect((await stripe.paymentIntents.cancel(intent.id)).status).toBe("canceled");
   });
 });
+
+describe("3-D Secure run outside Stripe, imported on confirmation", () => {
+  async function challenged() {
+    const token = await grantToken(sandbox, stripe, { testOutcome: "requires_action" });
+    const intent = await stripe.paymentIntents.create(authorizeParams(token.id));
+    expect(intent.status).toBe("requires_action");
+    return intent;
+  }
+
+  function importParams(result: {
+    cryptogram: string;
+    electronicCommerceIndicator: string;
+    transactionId: string;
+    version: string;
+  }): Stripe.PaymentIntentConfirmParams {
+    return {
+      payment_method_options: {
+        card: {
+          three_d_secure: {
+            ares_trans_status: "Y",
+            cryptogram: result.cryptogram,
+            electronic_commerce_indicator: result.electronicCommerceIndicator as "05",
+            transaction_id: result.transactionId,
+            version: result.version as "2.2.0",
+          },
+        },
+      },
+    };
+  }
+
+  it("names the directory server and the challenge's transaction in the next action", async () => {
+    const intent = await challenged();
+    expect(intent.next_action?.use_stripe_sdk).toMatchObject({
+      type: "stripe_3ds2_fingerprint",
+      directory_server_name: "visa",
+      merchant: DEMO_ACCOUNT_ID,
+      server_transaction_id: expect.any(String),
+      acquirer_details: { acquirer_country: "US" },
+    });
+  });
+
+  it("authorizes the same PaymentIntent with the issuer's result, keeping the token spent on it", async () => {
+    const intent = await challenged();
+    const result = sandbox.authenticateThreeDSecure(DEMO_ACCOUNT_ID, intent.id);
+    expect(result.cryptogram).toHaveLength(28);
+    const confirmed = await stripe.paymentIntents.confirm(intent.id, importParams(result));
+    expect(confirmed).toMatchObject({
+      id: intent.id,
+      status: "requires_capture",
+      amount_capturable: intent.amount,
+      next_action: null,
+    });
+    expect((await stripe.paymentIntents.capture(intent.id)).status).toBe("succeeded");
+    expect(sandbox.counters.paymentIntentsCreated).toBe(1);
+  });
+
+  it("declines a result the issuer did not issue, leaving the PaymentIntent to be cancelled", async () => {
+    const intent = await challenged();
+    const result = sandbox.authenticateThreeDSecure(DEMO_ACCOUNT_ID, intent.id);
+    const error = await stripeError(
+      stripe.paymentIntents.confirm(intent.id, importParams({ ...result, cryptogram: "A".repeat(27) + "=" })),
+    );
+    expect(error).toMatchObject({
+      type: "StripeCardError",
+      code: "card_declined",
+      decline_code: "authentication_required",
+    });
+    const after = await stripe.paymentIntents.retrieve(intent.id);
+    expect(after.status).toBe("requires_payment_method");
+    expect((await stripe.paymentIntents.cancel(intent.id)).status).toBe("canceled");
+  });
+
+  it("refuses an authentication result for a PaymentIntent that did not ask for one", async () => {
+    const token = await grantToken(sandbox, stripe);
+    const intent = await stripe.paymentIntents.create({ ...authorizeParams(token.id), confirm: false });
+    const error = await stripeError(
+      stripe.paymentIntents.confirm(
+        intent.id,
+        importParams({
+          cryptogram: "A".repeat(27) + "=",
+          electronicCommerceIndicator: "05",
+          transactionId: "x",
+          version: "2.2.0",
+        }),
+      ),
+    );
+    expect(error).toMatchObject({
+      type: "StripeInvalidRequestError",
+      param: "payment_method_options[card][three_d_secure]",
+    });
+  });
+});
+

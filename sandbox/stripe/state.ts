@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import { cardError, docUrl, invalidRequest, noSuch, unexpectedState } from "./errors";
 import { formatAmount } from "./currencies";
@@ -100,6 +101,8 @@ interface TokenRecord {
 interface IntentRecord {
   intent: Stripe.PaymentIntent;
   tokenId: string | null;
+  /** The 3-D Secure challenge the issuer asked for (requires_action), until it is answered. */
+  challenge: ThreeDSecureChallenge | null;
   /** Refunds made through the Refunds API, apart from the authorization released by a partial capture. */
   refunded: number;
   /** Search index versions, newest last; each becomes visible `searchLagMs` after the change. */
@@ -112,6 +115,36 @@ interface AccountData {
   refunds: Map<string, Stripe.Refund>;
   tokens: Map<string, TokenRecord>;
 }
+
+/** What the issuer's 3DS server knows about a challenge it issued. */
+interface ThreeDSecureChallenge {
+  directoryServer: "visa" | "mastercard" | "american_express";
+  /** The Directory Server transaction id (3DS2 dsTransID) the authentication result must name. */
+  transactionId: string;
+}
+
+/** An authentication result imported on confirmation (`payment_method_options[card][three_d_secure]`). */
+export interface ImportedThreeDSecure {
+  aresTransStatus: "A" | "C" | "I" | "N" | "R" | "U" | "Y";
+  cryptogram: string;
+  electronicCommerceIndicator: "01" | "02" | "05" | "06" | "07";
+  transactionId: string;
+  version: string;
+}
+
+/** What a buyer's successful 3DS authentication yields (the agent's 3DS provider returns it). */
+export interface ThreeDSecureResult {
+  cryptogram: string;
+  electronicCommerceIndicator: "02" | "05";
+  transactionId: string;
+  version: "2.2.0";
+}
+
+/**
+ * Where a 3DS server would send the authentication request for this account, per network.
+ * Stripe is the acquirer; the values are the sandbox's own (Stripe's real ones are per account).
+ */
+export const SANDBOX_ACQUIRER = { bin: "400000", country: "US" } as const;
 
 /** Side effects that really happened (replays and faults excluded): what exactly-once tests count. */
 export interface EffectCounters {
@@ -338,7 +371,7 @@ export class StripeState {
       receipt_email: input.receiptEmail,
       status: input.tokenId ? "requires_confirmation" : "requires_payment_method",
     };
-    const record: IntentRecord = { intent, tokenId: input.tokenId, refunded: 0, index: [] };
+    const record: IntentRecord = { intent, tokenId: input.tokenId, challenge: null, refunded: 0, index: [] };
     data.intents.set(id, record);
     this.effects.paymentIntentsCreated += 1;
     if (token) this.applyOutcome(accountId, record, token);
@@ -365,10 +398,20 @@ export class StripeState {
   confirmIntent(
     accountId: string,
     id: string,
-    input: { tokenId: string | null; returnUrl: string | null },
+    input: { tokenId: string | null; returnUrl: string | null; threeDSecure?: ImportedThreeDSecure | null },
   ): Stripe.PaymentIntent {
     const record = this.intentRecord(accountId, id);
     const { intent } = record;
+    if (intent.status === "requires_action" && input.threeDSecure) {
+      this.applyImportedAuthentication(accountId, record, input.threeDSecure);
+      return this.snapshot(record);
+    }
+    if (input.threeDSecure) {
+      throw invalidRequest(
+        "payment_method_options[card][three_d_secure] can only be passed when the PaymentIntent requires authentication (status requires_action).",
+        { param: "payment_method_options[card][three_d_secure]" },
+      );
+    }
     if (intent.status !== "requires_confirmation" && intent.status !== "requires_payment_method") {
       throw unexpectedState(
         `This PaymentIntent's status is ${intent.status}, but it must be requires_confirmation or requires_payment_method to be confirmed.`,
@@ -636,26 +679,42 @@ export class StripeState {
   }
 
   /** Runs the authorization the token's outcome dictates; declines are stored, then thrown as 402. */
-  private applyOutcome(accountId: string, record: IntentRecord, token: TokenRecord): void {
+  private applyOutcome(
+    accountId: string,
+    record: IntentRecord,
+    token: TokenRecord,
+    authentication: { ok: boolean } | null = null,
+  ): void {
     const { intent } = record;
+    const failedAuthentication = authentication && !authentication.ok ? AUTHENTICATION_DECLINE : null;
     const paymentMethod = `pm_${randomId(24)}`;
     this.effects.confirmations += 1;
-    if (token.outcome === "requires_action") {
+    if (token.outcome === "requires_action" && authentication === null) {
       this.spend(token, intent.id);
+      const directoryServer = DIRECTORY_SERVERS[token.card.brand] ?? "visa";
+      record.challenge = { directoryServer, transactionId: randomUUID() };
       intent.payment_method = paymentMethod;
       intent.status = "requires_action";
+      // The 3DS2 data Stripe's SDKs receive (a hash Stripe does not document field by field).
       intent.next_action = {
         type: "use_stripe_sdk",
         use_stripe_sdk: {
-          type: "three_d_secure_redirect",
-          stripe_js: `https://hooks.stripe.com/redirect/authenticate/src_${randomId(24)}`,
-          source: `src_${randomId(24)}`,
+          type: "stripe_3ds2_fingerprint",
+          directory_server_name: directoryServer,
+          merchant: accountId,
+          server_transaction_id: record.challenge.transactionId,
+          three_d_secure_2_source: `src_${randomId(24)}`,
+          acquirer_details: {
+            acquirer_bin: SANDBOX_ACQUIRER.bin,
+            acquirer_country: SANDBOX_ACQUIRER.country,
+            acquirer_merchant_id: accountId.slice(0, 35),
+          },
         },
-      };
+      } as Stripe.PaymentIntent.NextAction;
       this.touch(record);
       return;
     }
-    const decline = DECLINES[token.outcome as keyof typeof DECLINES];
+    const decline = failedAuthentication ?? DECLINES[token.outcome as keyof typeof DECLINES];
     const captured = !decline && intent.capture_method !== "manual";
     const charge: SandboxCharge = {
       id: objectId("ch_3"),
@@ -715,6 +774,42 @@ export class StripeState {
     this.touch(record);
   }
 
+  /**
+   * Confirmation with an authentication result run outside Stripe: the issuer checks that the
+   * cryptogram is the one its 3DS server issued for this challenge and that the buyer was
+   * authenticated (Y) or the attempt acknowledged (A); anything else is declined like a failed 3DS.
+   */
+  private applyImportedAuthentication(
+    accountId: string,
+    record: IntentRecord,
+    result: ImportedThreeDSecure,
+  ): void {
+    const challenge = record.challenge!;
+    const token = this.data(accountId).tokens.get(record.tokenId!)!;
+    const ok =
+      (result.aresTransStatus === "Y" || result.aresTransStatus === "A") &&
+      result.transactionId === challenge.transactionId &&
+      result.cryptogram === issuerCryptogram(accountId, challenge.transactionId);
+    record.challenge = null;
+    record.intent.next_action = null;
+    this.applyOutcome(accountId, record, token, { ok });
+  }
+
+  /**
+   * Sandbox-only: the buyer authenticates with their issuer (what the agent's 3DS provider does
+   * with the PaymentIntent's challenge). Returns the result to import on confirmation.
+   */
+  authenticateChallenge(accountId: string, intentId: string): ThreeDSecureResult {
+    const record = this.intentRecord(accountId, intentId);
+    if (!record.challenge) throw new Error(`PaymentIntent ${intentId} has no 3DS challenge pending`);
+    return {
+      cryptogram: issuerCryptogram(accountId, record.challenge.transactionId),
+      electronicCommerceIndicator: record.challenge.directoryServer === "mastercard" ? "02" : "05",
+      transactionId: record.challenge.transactionId,
+      version: "2.2.0",
+    };
+  }
+
   /** Tokens are single-use: once a PaymentIntent holds the authorization, no other may confirm with it. */
   private spend(token: TokenRecord, intentId: string): void {
     token.usedBy = intentId;
@@ -730,6 +825,24 @@ export class StripeState {
     return structuredClone(record.intent);
   }
 }
+
+const DIRECTORY_SERVERS: Record<string, ThreeDSecureChallenge["directoryServer"]> = {
+  visa: "visa",
+  mastercard: "mastercard",
+  amex: "american_express",
+};
+
+/** The issuer's authentication value for a challenge: 20 bytes, base64 (28 characters), as 3DS has it. */
+function issuerCryptogram(accountId: string, transactionId: string): string {
+  return createHash("sha1").update(`${accountId}:${transactionId}`).digest("base64");
+}
+
+/** Stripe's decline when the issuer does not accept the authentication (decline code authentication_required). */
+const AUTHENTICATION_DECLINE = {
+  code: "card_declined",
+  declineCode: "authentication_required",
+  message: "Your card was declined. This transaction requires authentication.",
+} as const;
 
 /** Declines are Stripe's test-card answers: 402 `card_error`, with the PaymentIntent left to retry. */
 const DECLINES = {

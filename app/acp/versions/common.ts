@@ -14,6 +14,8 @@
 import { z } from "zod";
 import type {
   Address,
+  AuthenticationChallenge,
+  AuthenticationResult,
   Buyer,
   CheckoutMessage,
   CheckoutStatus,
@@ -250,8 +252,84 @@ export function toFulfillmentDetails(wire: z.output<typeof fulfillmentDetailsSch
   };
 }
 
-/** 3DS outcome: kept as sent (the payment step reads it); only its shape is checked here. */
-export const authenticationResultSchema = z.looseObject({ outcome: nonEmptyString });
+/** AuthenticationResult.outcome values from 2025-12-12 on (2026-01-16 has its own short list). */
+export const AUTHENTICATION_OUTCOMES = [
+  "abandoned",
+  "attempt_acknowledged",
+  "authenticated",
+  "canceled",
+  "denied",
+  "informational",
+  "internal_error",
+  "not_supported",
+  "processing_error",
+  "rejected",
+] as const;
+export const AUTHENTICATION_OUTCOMES_2026_01_16 = [
+  "authenticated",
+  "failed",
+  "unavailable",
+  "rejected",
+  "attempt",
+] as const;
+/** Outcomes that carry a cryptogram (the schema then requires outcome_details). */
+const OUTCOMES_WITH_DETAILS = new Set(["authenticated", "informational", "attempt_acknowledged", "attempt"]);
+
+/** The agent's 3DS result after `authentication_required` (ACP AuthenticationResult). */
+export function authenticationResultSchema(outcomes: readonly [string, ...string[]]) {
+  return z
+    .object({
+      outcome: z.enum(outcomes, { error: `must be one of ${outcomes.join(", ")}` }),
+      outcome_details: z
+        .object({
+          three_ds_cryptogram: nonEmptyString,
+          electronic_commerce_indicator: nonEmptyString,
+          transaction_id: nonEmptyString,
+          version: nonEmptyString,
+        })
+        .nullish(),
+    })
+    .superRefine((result, ctx) => {
+      if (OUTCOMES_WITH_DETAILS.has(result.outcome) && !result.outcome_details) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["outcome_details"],
+          message: `is required when outcome is "${result.outcome}"`,
+          params: { problem: "missing_field" },
+        });
+      }
+    });
+}
+
+export function toAuthenticationResult(
+  wire: z.output<ReturnType<typeof authenticationResultSchema>>,
+): AuthenticationResult {
+  const details = wire.outcome_details;
+  return {
+    outcome: wire.outcome,
+    outcomeDetails: details
+      ? {
+          threeDsCryptogram: details.three_ds_cryptogram,
+          electronicCommerceIndicator: details.electronic_commerce_indicator,
+          transactionId: details.transaction_id,
+          version: details.version,
+        }
+      : null,
+  };
+}
+
+/** ACP `authentication_metadata` (2026-04-17 shape: no browser channel, which agent checkouts lack). */
+export function wireAuthenticationMetadata(challenge: AuthenticationChallenge): Wire {
+  return {
+    acquirer_details: {
+      acquirer_bin: challenge.acquirerBin.slice(0, 11),
+      acquirer_country: challenge.acquirerCountry,
+      acquirer_merchant_id: challenge.acquirerMerchantId.slice(0, 35),
+      merchant_name: challenge.merchantName.slice(0, 40),
+    },
+    directory_server: challenge.directoryServer,
+  };
+}
 
 const KNOWN_REASON_CODES = new Set([
   "price_sensitivity",

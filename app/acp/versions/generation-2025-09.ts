@@ -246,6 +246,7 @@ export const adapter2025_09_29: AcpVersionAdapter = {
       },
       buyer: wire.buyer ? toBuyer(wire.buyer) : null,
       authenticationResult: null,
+      canAuthenticate: false,
     })),
   // Cancel had no body in 2025-09-29; whatever arrives (even a later version's intent_trace) is ignored.
   parseCancel: () => ({ ok: true, value: { intentTrace: null } }),

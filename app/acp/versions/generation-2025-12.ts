@@ -11,6 +11,8 @@ import type { CheckoutSession, MessageTarget, SessionLine, FulfillmentOption } f
 import type { AcpVersionAdapter, SerializeContext } from "../version-adapter";
 import {
   addressSchema,
+  AUTHENTICATION_OUTCOMES,
+  AUTHENTICATION_OUTCOMES_2026_01_16,
   authenticationResultSchema,
   buyerSchema,
   fulfillmentDetailsSchema,
@@ -23,6 +25,7 @@ import {
   parseBody,
   quantitySchema,
   toAddress,
+  toAuthenticationResult,
   toBuyer,
   toFulfillmentDetails,
   toIntentTrace,
@@ -154,17 +157,18 @@ const updateSchema = z.object({
   selected_fulfillment_options: z.array(selectionSchema).nullable().optional(),
 });
 
-const completeSchema = z.object({
-  buyer: buyer.nullish(),
-  payment_data: z.object({
-    token: idSchema,
-    provider: z.literal("stripe", {
-      error: 'must be "stripe", the only payment provider this store accepts',
+const completeSchemaFor = (outcomes: readonly [string, ...string[]]) =>
+  z.object({
+    buyer: buyer.nullish(),
+    payment_data: z.object({
+      token: idSchema,
+      provider: z.literal("stripe", {
+        error: 'must be "stripe", the only payment provider this store accepts',
+      }),
+      billing_address: addressSchema.nullish(),
     }),
-    billing_address: addressSchema.nullish(),
-  }),
-  authentication_result: authenticationResultSchema.nullish(),
-});
+    authentication_result: authenticationResultSchema(outcomes).nullish(),
+  });
 
 const cancelSchema = z.object({ intent_trace: intentTraceSchema.nullish() });
 
@@ -189,6 +193,10 @@ const optionIds = (selections: z.output<typeof selectionSchema>[]) =>
 
 export function createGeneration2025_12Adapter(traits: Generation2025_12): AcpVersionAdapter {
   const wireOption = traits.optionTotals ? wireTotalsOption : wireFlatOption;
+  // 2026-01-16 narrowed the outcome list; 2025-12-12 has the one later versions kept.
+  const completeSchema = completeSchemaFor(
+    traits.version === "2026-01-16" ? AUTHENTICATION_OUTCOMES_2026_01_16 : AUTHENTICATION_OUTCOMES,
+  );
 
   function paymentProviders(out: Wire, merchantId: string | null): void {
     if (!traits.merchantScopedProviders) {
@@ -260,7 +268,10 @@ export function createGeneration2025_12Adapter(traits: Generation2025_12): AcpVe
             : null,
         },
         buyer: wire.buyer ? toBuyer(wire.buyer) : null,
-        authenticationResult: wire.authentication_result ?? null,
+        authenticationResult: wire.authentication_result
+          ? toAuthenticationResult(wire.authentication_result)
+          : null,
+        canAuthenticate: true,
       })),
     parseCancel: (body) =>
       isEmptyBody(body)

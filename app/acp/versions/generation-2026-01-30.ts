@@ -20,6 +20,7 @@ import type {
 import type { AcpVersionAdapter, SerializeContext } from "../version-adapter";
 import {
   addressSchema,
+  AUTHENTICATION_OUTCOMES,
   authenticationResultSchema,
   buyerSchema,
   currencySchema,
@@ -33,10 +34,12 @@ import {
   parseBody,
   quantitySchema,
   toAddress,
+  toAuthenticationResult,
   toBuyer,
   toFulfillmentDetails,
   toIntentTrace,
   toStringMetadata,
+  wireAuthenticationMetadata,
   wireBuyer,
   wireFulfillmentDetails,
   wireLinks,
@@ -62,6 +65,11 @@ export interface Generation2026 {
   handlerDisplayName: boolean;
   /** 2026-04-17: `order_notes` (≤ 5000 chars) on create, update and complete. */
   orderNotes: boolean;
+  /**
+   * 2026-04-17: `authentication_metadata` without a browser `channel`. Before, the channel (the
+   * buyer's browser) is required, and an agent checkout has no browser of the buyer to describe.
+   */
+  authenticationMetadata: boolean;
 }
 
 // Every domain code exists as an error code here except price_change, which is warning-only.
@@ -313,7 +321,7 @@ export function createGeneration2026Adapter(traits: Generation2026): AcpVersionA
   const completeSchema = z.object({
     buyer: buyer.nullish(),
     payment_data: paymentDataSchema,
-    authentication_result: authenticationResultSchema.nullish(),
+    authentication_result: authenticationResultSchema(AUTHENTICATION_OUTCOMES).nullish(),
     ...orderNotes,
   });
 
@@ -352,6 +360,12 @@ export function createGeneration2026Adapter(traits: Generation2026): AcpVersionA
     const buyerWire = wireBuyer(session.buyer, "email");
     if (buyerWire) out.buyer = buyerWire;
     out.status = session.status;
+    if (
+      traits.authenticationMetadata &&
+      session.status === "authentication_required" &&
+      session.authentication
+    )
+      out.authentication_metadata = wireAuthenticationMetadata(session.authentication);
     out.currency = session.currency;
     if (session.locale) out.locale = session.locale;
     const taxKnown = session.totals.tax !== null;
@@ -432,7 +446,10 @@ export function createGeneration2026Adapter(traits: Generation2026): AcpVersionA
             : null,
         },
         buyer: wire.buyer ? toBuyer(wire.buyer) : null,
-        authenticationResult: wire.authentication_result ?? null,
+        authenticationResult: wire.authentication_result
+          ? toAuthenticationResult(wire.authentication_result)
+          : null,
+        canAuthenticate: true,
       })),
     parseCancel: (body) =>
       isEmptyBody(body)

@@ -39,6 +39,7 @@ const V2026_01_30: Generation2026 = {
   messageResolution: false,
   handlerDisplayName: false,
   orderNotes: false,
+  authenticationMetadata: false,
 };
 
 const V2026_04_17: Generation2026 = {
@@ -47,6 +48,7 @@ const V2026_04_17: Generation2026 = {
   messageResolution: true,
   handlerDisplayName: true,
   orderNotes: true,
+  authenticationMetadata: true,
 };
 
 export const adapters: Readonly<Record<AcpVersion, AcpVersionAdapter>> = {

@@ -379,13 +379,54 @@ describe.each(ACP_VERSIONS)("ACP %s parsing", (version) => {
       expect(result.message).toMatch(/send `payment_data\./);
     });
 
-    it("passes authentication_result through where the version has it", () => {
-      const result = { outcome: "authenticated", outcome_details: { version: "2.2.0" } };
+    it("reads authentication_result where the version has it", () => {
+      const details = {
+        three_ds_cryptogram: "AbCdEfGhIjKlMnOpQrStUvWxY0=",
+        electronic_commerce_indicator: "05",
+        transaction_id: "ds-trans-1",
+        version: "2.2.0",
+      };
+      const result = { outcome: "authenticated", outcome_details: details };
       const command = value(
         adapter.parseComplete({ payment_data: shape.payment, authentication_result: result }),
       );
-      expect(command.authenticationResult).toEqual(version === "2025-09-29" ? null : result);
+      expect(command.canAuthenticate).toBe(version !== "2025-09-29");
+      expect(command.authenticationResult).toEqual(
+        version === "2025-09-29"
+          ? null
+          : {
+              outcome: "authenticated",
+              outcomeDetails: {
+                threeDsCryptogram: details.three_ds_cryptogram,
+                electronicCommerceIndicator: "05",
+                transactionId: "ds-trans-1",
+                version: "2.2.0",
+              },
+            },
+      );
     });
+
+    it.runIf(version !== "2025-09-29")(
+      "requires outcome_details when the outcome carries a cryptogram, and a known outcome",
+      () => {
+        expect(
+          problem(
+            adapter.parseComplete({
+              payment_data: shape.payment,
+              authentication_result: { outcome: "authenticated" },
+            }),
+          ),
+        ).toMatchObject({ param: "$.authentication_result.outcome_details" });
+        expect(
+          problem(
+            adapter.parseComplete({
+              payment_data: shape.payment,
+              authentication_result: { outcome: "maybe" },
+            }),
+          ),
+        ).toMatchObject({ param: "$.authentication_result.outcome" });
+      },
+    );
   });
 
   describe("cancel", () => {
