@@ -183,10 +183,15 @@ app.use("/assets", express.static("build/client/assets", { immutable: true, maxA
 app.use(express.static("build/client", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode }));
 
-// Background work (agent webhooks, completion recovery, purges) is claimed through the database,
-// so every instance may run the worker; JOB_WORKER=0 keeps an instance web-only.
-if (process.env.JOB_WORKER !== "0") {
-  await build.entry.module.startJobWorker({ pollMs: Number(process.env.JOB_POLL_MS || 1000) });
+// Background work (agent webhooks, syncs, completion recovery, purges) is claimed through the
+// database, so every instance may run the worker; JOB_WORKER=0 keeps an instance web-only.
+// PostgreSQL runs graphile-worker, SQLite the in-process Job table (docs/decisions/012).
+const runsJobs = process.env.JOB_WORKER !== "0";
+if (runsJobs) {
+  await build.entry.module.startJobWorker({
+    pollMs: Number(process.env.JOB_POLL_MS || 1000),
+    concurrency: Number(process.env.JOB_CONCURRENCY || 2),
+  });
 }
 
 const server = app.listen(port, host, () => {
@@ -195,10 +200,19 @@ const server = app.listen(port, host, () => {
   );
 });
 
-// Finish in-flight requests on SIGTERM so a rolling deploy drops nothing.
+// SIGTERM (a rolling deploy): stop accepting connections, finish in-flight requests and running
+// jobs, then exit. A job still running after the grace period is picked up again by another
+// instance (its lock is released when this process's database session ends).
+const GRACE_MS = Number(process.env.SHUTDOWN_GRACE_MS || 25_000);
+let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 10_000).unref();
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), GRACE_MS).unref();
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeIdleConnections?.();
+    const jobsStopped = runsJobs ? build.entry.module.stopJobWorker() : Promise.resolve();
+    Promise.allSettled([closed, jobsStopped]).then(() => process.exit(0));
   });
 }

@@ -14,13 +14,19 @@ export function generateClients() {
   run(["generate"], { DATABASE_URL: "postgresql://generate@127.0.0.1:1/none" });
 }
 
-export function migrate(url = databaseUrl) {
+export async function migrate(url = databaseUrl) {
   if (url.startsWith("file:")) mkdirSync(path.dirname(url.slice(5)), { recursive: true });
   run(["migrate", "deploy"], { DATABASE_URL: url });
+  // On PostgreSQL the job queue is graphile-worker, with its own schema and migrations (the app
+  // also applies them at start-up; doing it here lets a web-only instance start on a fresh database).
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const { runMigrations } = await import("graphile-worker");
+    await runMigrations({ connectionString: url });
+  }
 }
 
 if (process.argv.includes("--generate-only")) generateClients();
 else {
   generateClients();
-  migrate();
+  await migrate();
 }

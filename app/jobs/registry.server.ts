@@ -23,6 +23,8 @@ import {
   runShopRedact,
   runShopUninstalled,
 } from "../privacy/jobs.server";
+import { startGraphileWorker, stopGraphileWorker } from "./graphile.server";
+import { usesPostgresQueue } from "./queue.server";
 import { periodic, runDueJobs, schedulePeriodic, type JobHandler } from "./worker.server";
 
 /** Every job kind this app runs, and its handler. Kinds without a handler here are not claimed. */
@@ -79,13 +81,27 @@ const PERIODIC_KINDS = [
 ];
 
 let timer: NodeJS.Timeout | undefined;
+let started = false;
 
 /**
- * Starts polling the job table from this process. State lives in the database, so stopping a
- * process loses nothing and every instance may run this.
+ * Starts running jobs in this process. State lives in the database, so stopping a process loses
+ * nothing and every instance may run this. PostgreSQL: graphile-worker (app/jobs/graphile.server.ts);
+ * SQLite: the Job table polled in-process (app/jobs/worker.server.ts). Same handlers either way.
  */
-export async function startJobWorker(options: { pollMs?: number } = {}): Promise<void> {
-  if (timer) return;
+export async function startJobWorker(options: { pollMs?: number; concurrency?: number } = {}): Promise<void> {
+  if (started) return;
+  started = true;
+  if (usesPostgresQueue()) {
+    await startGraphileWorker(jobHandlers, {
+      pollMs: options.pollMs,
+      concurrency: options.concurrency,
+      // After graphile-worker's migrations, before it runs: the periodic jobs exist exactly once.
+      beforeStart: async () => {
+        for (const kind of PERIODIC_KINDS) await schedulePeriodic(kind);
+      },
+    });
+    return;
+  }
   for (const kind of PERIODIC_KINDS) await schedulePeriodic(kind);
   const pollMs = options.pollMs ?? 1000;
   let running = false;
@@ -105,7 +121,10 @@ export async function startJobWorker(options: { pollMs?: number } = {}): Promise
   timer.unref();
 }
 
-export function stopJobWorker() {
+/** Stops taking new jobs; on PostgreSQL waits for the running ones to finish (graceful shutdown). */
+export async function stopJobWorker(): Promise<void> {
   if (timer) clearInterval(timer);
   timer = undefined;
+  if (started && usesPostgresQueue()) await stopGraphileWorker();
+  started = false;
 }

@@ -1,11 +1,16 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import type { Job } from "@prisma/client";
 import prisma from "../db.server";
-import { enqueueJob } from "./queue.server";
+import { enqueueJob, type JobView } from "./queue.server";
 
-/** A handler may ask to run again later (periodic work keeps one row that it re-arms). */
-export type JobHandler = (payload: unknown, job: Job) => Promise<void | { rescheduleAt: Date }>;
+/**
+ * A handler may ask to run again later (periodic work keeps one pending job that it re-arms),
+ * optionally with a new payload (a periodic task's progress).
+ */
+export type JobHandler = (
+  payload: unknown,
+  job: JobView,
+) => Promise<void | { rescheduleAt: Date; payload?: unknown }>;
 
 /** How long a claimed job is ours; a job whose worker died is claimable again after it. */
 const LEASE_MS = 5 * 60_000;
@@ -18,6 +23,7 @@ export function backoffMs(attempts: number): number {
 }
 
 /**
+ * The in-process queue of the SQLite default (PostgreSQL runs graphile-worker: graphile.server.ts).
  * Claims and runs due jobs of the given kinds. Claiming is a conditional update on the row (the
  * database arbitrates), so any number of instances can poll the same table; each job runs once
  * per attempt. Failures are retried with exponential backoff until `maxAttempts`, then the job is
@@ -57,16 +63,24 @@ export async function runDueJobs(
       },
     });
     if (claimed.count !== 1) continue;
-    const job = { ...candidate, attempts: candidate.attempts + 1 };
+    const job: JobView = {
+      id: candidate.id,
+      kind: candidate.kind,
+      shop: candidate.shop,
+      attempts: candidate.attempts + 1,
+      maxAttempts: candidate.maxAttempts,
+      createdAt: candidate.createdAt,
+    };
     ran++;
     try {
-      const result = await handlers[job.kind](JSON.parse(job.payload), job);
+      const result = await handlers[job.kind](JSON.parse(candidate.payload), job);
       await prisma.job.update({
         where: { id: job.id },
         data: result
           ? {
               status: "queued",
               runAt: result.rescheduleAt,
+              ...(result.payload !== undefined ? { payload: JSON.stringify(result.payload) } : {}),
               attempts: 0,
               lockedBy: null,
               lockedUntil: null,
@@ -106,5 +120,11 @@ export function periodic(everyMs: number, task: () => Promise<void>): JobHandler
 
 /** Makes sure the periodic job exists (idempotent; safe from every instance at start-up). */
 export async function schedulePeriodic(kind: string) {
-  await enqueueJob(prisma, { kind, shop: null, payload: {}, singletonKey: `periodic:${kind}` });
+  await enqueueJob(prisma, {
+    kind,
+    shop: null,
+    payload: {},
+    singletonKey: `periodic:${kind}`,
+    onlyIfAbsent: true,
+  });
 }

@@ -1,5 +1,6 @@
 import prisma from "../db.server";
 import { env } from "../env.server";
+import { jobQueueStats } from "../jobs/stats.server";
 import { safeEqual } from "../lib/crypto.server";
 import { currentRequest } from "./request-context.server";
 
@@ -79,22 +80,17 @@ function renderHttp(out: string[]) {
 }
 
 async function renderQueue(out: string[], now: Date) {
-  const groups = await prisma.job.groupBy({ by: ["kind", "status"], _count: { _all: true } });
-  family(out, "acp_jobs", "gauge", "Jobs in the queue table by kind and status (dead = gave up).");
-  for (const group of groups) {
-    sample(out, "acp_jobs", { kind: group.kind, status: group.status }, group._count._all);
+  const stats = await jobQueueStats(now);
+  family(out, "acp_jobs", "gauge", "Jobs in the queue by kind and status (dead = gave up: the dead letter).");
+  for (const group of stats.counts) {
+    sample(out, "acp_jobs", { kind: group.kind, status: group.status }, group.count);
   }
-  const oldest = await prisma.job.findFirst({
-    where: { status: "queued", runAt: { lte: now } },
-    orderBy: { runAt: "asc" },
-    select: { runAt: true },
-  });
   family(out, "acp_job_oldest_due_age_seconds", "gauge", "How long the oldest due job has waited.");
   sample(
     out,
     "acp_job_oldest_due_age_seconds",
     {},
-    oldest ? Math.max(0, (now.getTime() - oldest.runAt.getTime()) / 1000) : 0,
+    stats.oldestDueAt ? Math.max(0, (now.getTime() - stats.oldestDueAt.getTime()) / 1000) : 0,
   );
 }
 

@@ -1,4 +1,5 @@
 import prisma from "../db.server";
+import { jobQueueStats } from "../jobs/stats.server";
 
 /** A due job older than this means the workers are not keeping up (or none is running). */
 const QUEUE_LAG_SECONDS = 300;
@@ -9,7 +10,8 @@ export interface Readiness {
 }
 
 /**
- * Ready = the database answers and the job table can be read. A lagging queue is reported but
+ * Ready = the database answers and the job queue can be read (graphile-worker's tables on
+ * PostgreSQL, the Job table on SQLite). A lagging queue is reported but
  * does not fail readiness: the queue is shared, so it would take every instance out of the load
  * balancer at once while none of them could fix it (alert on acp_job_oldest_due_age_seconds).
  */
@@ -19,17 +21,13 @@ export async function checkReadiness(now = new Date()): Promise<Readiness> {
   } catch {
     return { ready: false, body: { status: "unavailable", database: "unreachable" } };
   }
-  let oldestDue: { runAt: Date } | null;
+  let oldestDueAt: Date | null;
   try {
-    oldestDue = await prisma.job.findFirst({
-      where: { status: "queued", runAt: { lte: now } },
-      orderBy: { runAt: "asc" },
-      select: { runAt: true },
-    });
+    oldestDueAt = (await jobQueueStats(now)).oldestDueAt;
   } catch {
     return { ready: false, body: { status: "unavailable", database: "ok", jobQueue: "unreachable" } };
   }
-  const ageSeconds = oldestDue ? Math.floor((now.getTime() - oldestDue.runAt.getTime()) / 1000) : 0;
+  const ageSeconds = oldestDueAt ? Math.floor((now.getTime() - oldestDueAt.getTime()) / 1000) : 0;
   // Details only when something needs attention, so a healthy answer stays small and stable.
   return {
     ready: true,

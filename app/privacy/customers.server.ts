@@ -108,18 +108,21 @@ export async function redactCustomer(
 
 /** Earlier reports about this customer hold the same personal data: they go too. */
 async function removeDataRequestReports(shop: string, customer: CustomerRef): Promise<number> {
-  const jobs = await prisma.job.findMany({
-    where: { shop, kind: DATA_REQUEST_JOB, status: { in: ["done", "dead"] } },
-    select: { id: true, payload: true },
+  const requests = await prisma.privacyRequest.findMany({
+    where: { shop, topic: "customers/data_request", report: { not: null } },
+    select: { id: true, customerId: true, report: true },
   });
-  const about = jobs.filter((job) => {
-    const other = (JSON.parse(job.payload) as { customer?: Record<string, unknown> }).customer ?? {};
-    if (customer.customerId && other.id != null && String(other.id) === customer.customerId) return true;
+  const about = requests.filter((request) => {
+    if (customer.customerId && request.customerId === customer.customerId) return true;
+    const other = (JSON.parse(request.report!) as { customer?: Record<string, unknown> }).customer ?? {};
     if (customer.email && typeof other.email === "string" && sameEmail(other.email, customer.email))
       return true;
     return !!customer.phone && typeof other.phone === "string" && samePhone(other.phone, customer.phone);
   });
   if (!about.length) return 0;
-  const deleted = await prisma.job.deleteMany({ where: { shop, id: { in: about.map((job) => job.id) } } });
-  return deleted.count;
+  const removed = await prisma.privacyRequest.updateMany({
+    where: { shop, id: { in: about.map((request) => request.id) } },
+    data: { report: null, status: "report_deleted" },
+  });
+  return removed.count;
 }

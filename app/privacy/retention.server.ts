@@ -1,5 +1,4 @@
 import prisma from "../db.server";
-import { DATA_REQUEST_JOB } from "./customers.server";
 import { eraseSessionBuyer } from "./sessions.server";
 
 const BATCH = 200;
@@ -56,8 +55,15 @@ export async function purgeExpiredBuyerData(options: {
     cursor = batch[batch.length - 1].id;
   }
   if (firstDeferred) result.watermark = firstDeferred.toISOString();
-  const reports = await prisma.job.deleteMany({
-    where: { kind: DATA_REQUEST_JOB, status: { in: ["done", "dead"] }, createdAt: { lt: cutoff } },
+  // A data request's report lives until its expiresAt (or the retention cutoff, whichever is
+  // first); the record of the request stays, without the report.
+  const reports = await prisma.privacyRequest.updateMany({
+    where: {
+      topic: "customers/data_request",
+      report: { not: null },
+      OR: [{ expiresAt: { lt: now } }, { receivedAt: { lt: cutoff } }],
+    },
+    data: { report: null, status: "report_deleted" },
   });
   result.dataRequestsRemoved = reports.count;
   return result;

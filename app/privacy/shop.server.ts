@@ -1,5 +1,6 @@
 import { Prisma } from "@prisma/client";
 import prisma from "../db.server";
+import { cancelQueuedJobs } from "../jobs/queue.server";
 
 /**
  * The end of a shop's install. Uninstall (app/uninstalled) stops everything at once; shop/redact,
@@ -26,7 +27,7 @@ export interface RetireResult {
  */
 export async function retireShop(shop: string, uninstalledAt: Date, now = new Date()): Promise<RetireResult> {
   const before = { lte: uninstalledAt };
-  const [keys, agents, events, jobs, feeds] = await prisma.$transaction([
+  const [keys, agents, events, feeds] = await prisma.$transaction([
     prisma.agentApiKey.updateMany({
       where: { shop, revokedAt: null, createdAt: before },
       data: { revokedAt: now },
@@ -39,24 +40,23 @@ export async function retireShop(shop: string, uninstalledAt: Date, now = new Da
       where: { shop, status: "pending", createdAt: before },
       data: { status: "skipped", lastError: "Shop uninstalled" },
     }),
-    prisma.job.deleteMany({
-      where: {
-        shop,
-        status: "queued",
-        createdAt: before,
-        NOT: KEEP_AFTER_UNINSTALL.map((prefix) => ({ kind: { startsWith: prefix } })),
-      },
-    }),
     prisma.feedSettings.updateMany({
       where: { shop, tokenHash: { not: null }, tokenCreatedAt: before },
       data: { tokenHash: null, tokenPrefix: null, tokenCreatedAt: null },
     }),
   ]);
+  // Queued jobs live in the queue's own tables on PostgreSQL (graphile-worker), hence outside the
+  // transaction; a job that slips through finds the shop uninstalled and does nothing.
+  const jobsCanceled = await cancelQueuedJobs(prisma, {
+    shop,
+    before: new Date(uninstalledAt.getTime() + 1),
+    keepKindPrefixes: KEEP_AFTER_UNINSTALL,
+  });
   return {
     keysRevoked: keys.count,
     agentsDeleted: agents.count,
     eventsCanceled: events.count,
-    jobsCanceled: jobs.count,
+    jobsCanceled,
     feedTokensRevoked: feeds.count,
   };
 }

@@ -11,6 +11,7 @@ import {
 import { startShopifySandbox, type ShopifySandbox } from "../../sandbox/shopify-admin/server";
 import { DEMO_ACCOUNT_ID, DEMO_RESTRICTED_KEY } from "../../sandbox/stripe/accounts";
 import { startStripeSandbox, type StripeSandbox } from "../../sandbox/stripe/server";
+import { startWebhookReceiver, type WebhookReceiver } from "../../sandbox/agent/webhook-receiver";
 import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
 import { APP_WEBHOOKS } from "../support/acp-stack";
 import { startAppServer, TEST_API_SECRET, TEST_ENCRYPTION_KEYS, type AppServer } from "../support/app-server";
@@ -21,14 +22,18 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /**
  * Two app instances on one real PostgreSQL behave as one: sessions, idempotency keys, completion
- * leases and background jobs are all in the database. Killing one instance in the middle of
- * completes loses no completion and duplicates none (checked in the sandboxes, not in our tables).
+ * leases and background jobs (graphile-worker) are all in the database. Killing one instance in
+ * the middle of completes, or while it runs a job, loses no completion or order event and
+ * duplicates none (checked in the sandboxes and at the agent's webhook, not in our tables).
  */
 let shopify: ShopifySandbox;
 let stripe: StripeSandbox;
+let agentWebhook: WebhookReceiver;
 let db: PrismaClient;
+let databaseUrl: string;
 let instances: AppServer[];
 let apiKey: string;
+let env: Record<string, string>;
 const version = "2026-04-17" as const;
 const build = buildRequests(version);
 const buyer = { first_name: "Alan", last_name: "Turing", email: "alan@example.com" };
@@ -55,8 +60,18 @@ beforeAll(async () => {
     sealedKey: encryptSecret(DEMO_RESTRICTED_KEY, parseKeyRing(TEST_ENCRYPTION_KEYS)),
     last4: DEMO_RESTRICTED_KEY.slice(-4),
   });
-  apiKey = (await seedAgent(db, { shop: DEMO_SHOP, name: "Load agent" })).apiKey;
-  const env = {
+  agentWebhook = await startWebhookReceiver({ version, secret: "whsec_multi_agent" });
+  const agent = await seedAgent(db, {
+    shop: DEMO_SHOP,
+    name: "Load agent",
+    settings: {
+      webhookUrl: agentWebhook.url,
+      webhookSecretEncrypted: encryptSecret(agentWebhook.secret, parseKeyRing(TEST_ENCRYPTION_KEYS)),
+    },
+  });
+  apiKey = agent.apiKey;
+  databaseUrl = database.url;
+  env = {
     NODE_ENV: "test",
     ACP_SANDBOX: "1",
     SANDBOX_SHOPIFY_URL: shopify.url,
@@ -84,18 +99,19 @@ afterAll(async () => {
   await db?.$disconnect();
   await shopify?.stop();
   await stripe?.stop();
+  await agentWebhook?.close();
 });
 
 const client = (index: number) =>
   createAcpClient({ baseUrl: instances[index].url, apiKey, apiVersion: version });
 
-async function readyOnBoth(): Promise<Json> {
+async function readyOnBoth(first = 0, second = 1): Promise<Json> {
   const tote = itemId(shopify, DEMO_SHOP, "Canvas Tote Bag");
   const created = (
-    await client(0).createCheckout(build.create({ items: [{ id: tote, quantity: 1 }], buyer, address }))
+    await client(first).createCheckout(build.create({ items: [{ id: tote, quantity: 1 }], buyer, address }))
   ).body as Json;
   const option = (created.fulfillment_options as Json[])[0];
-  const ready = await client(1).updateCheckout(
+  const ready = await client(second).updateCheckout(
     created.id,
     build.update({ fulfillmentOptionId: option.id, itemIds: [tote] }),
   );
@@ -207,4 +223,79 @@ describe("two instances on one PostgreSQL", () => {
     const completed = sessions.filter((session) => orders(session.id).length === 1);
     expect(completed.length).toBe(3);
   }, 180_000);
+
+  it("a job held by a killed instance runs on the other one: the order event reaches the agent once", async () => {
+    // Instance 0 died in the test above; two live instances again.
+    instances.push(await startAppServer({ databaseUrl, env }));
+    const [a, b] = [1, 2];
+    const session = await readyOnBoth(a, b);
+    // The agent's endpoint holds the first delivery, then drops it unanswered: whichever instance
+    // took the delivery job is stuck in it when we kill it.
+    agentWebhook.faults.add({ delayMs: 8_000, dropConnection: true, times: 1 });
+    const token = stripe.grantSharedPaymentToken(DEMO_ACCOUNT_ID, {
+      maxAmount: total(session),
+      currency: "usd",
+    });
+    const completed = await client(a).completeCheckout(
+      session.id,
+      build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) }),
+    );
+    expect((completed.body as Json).status).toBe("completed");
+    const event = await db.agentEvent.findFirstOrThrow({ where: { sessionId: session.id } });
+    const held = await waitUntil(async () => {
+      const [job] = await db.$queryRaw<{ locked_by: string | null }[]>`
+        SELECT locked_by FROM graphile_worker.jobs
+        WHERE task_identifier = 'agent_event.deliver' AND locked_by IS NOT NULL`;
+      return job?.locked_by ?? null;
+    });
+    const holder = instances.findIndex((instance, index) => index > 0 && instance.output().includes(held));
+    expect([a, b]).toContain(holder);
+    await instances[holder].kill!();
+    const survivor = holder === a ? b : a;
+
+    // The survivor frees the dead worker's job (graphile-worker alone would wait four hours) and delivers.
+    const delivered = await agentWebhook.waitFor(
+      (delivery) => delivery.accepted && delivery.requestId === event.id,
+      90_000,
+    );
+    expect(delivered.accepted).toBe(true);
+    expect(acceptedDeliveries(event.id)).toHaveLength(1);
+    expect(instances[survivor].output()).toContain('"msg":"job.orphans_unlocked"');
+    expect(orders(session.id)).toHaveLength(1);
+    expect(captured(session.id)).toHaveLength(1);
+  }, 150_000);
+
+  it("every order event of every test reached the agent exactly once", async () => {
+    const events = await db.agentEvent.findMany({ select: { id: true, type: true } });
+    expect(events.length).toBeGreaterThanOrEqual(7); // one order_created per order above
+    await waitUntil(
+      async () => (await db.agentEvent.count({ where: { status: { not: "delivered" } } })) === 0,
+      60_000,
+    );
+    for (const event of events) {
+      expect(acceptedDeliveries(event.id), `${event.type} ${event.id}`).toHaveLength(1);
+    }
+    expect(agentWebhook.duplicates()).toEqual([]);
+    // Nothing is left in the queue but the periodic jobs, and nothing gave up.
+    const leftovers = await db.$queryRaw<
+      { task_identifier: string; attempts: number; max_attempts: number }[]
+    >`
+      SELECT task_identifier, attempts, max_attempts FROM graphile_worker.jobs
+      WHERE key IS NULL OR key NOT LIKE 'periodic:%'`;
+    expect(leftovers).toEqual([]);
+  }, 90_000);
 });
+
+/** The app sends each order event's id as Request-Id. */
+const acceptedDeliveries = (eventId: string) =>
+  agentWebhook.deliveries().filter((delivery) => delivery.accepted && delivery.requestId === eventId);
+
+async function waitUntil<T>(check: () => Promise<T | null | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

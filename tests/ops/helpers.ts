@@ -1,4 +1,4 @@
-import { Prisma, type Job, type PrismaClient } from "@prisma/client";
+import { Prisma, type Job, type PrismaClient, type PrivacyRequest } from "@prisma/client";
 
 /** Polls `check` until it returns something truthy (or the time is up). */
 export async function waitFor<T>(
@@ -20,6 +20,14 @@ export function jobDone(db: PrismaClient, kind: string, where: Prisma.JobWhereIn
     const job = await db.job.findFirst({ where: { kind, ...where }, orderBy: { createdAt: "desc" } });
     if (job?.status === "dead") throw new Error(`${kind} died: ${job.lastError}`);
     return job?.status === "done" ? job : null;
+  });
+}
+
+/** Waits until the compliance request delivered as `webhookId` has been carried out (or refused). */
+export function privacyRequestDone(db: PrismaClient, webhookId: string): Promise<PrivacyRequest> {
+  return waitFor(async () => {
+    const request = await db.privacyRequest.findUnique({ where: { id: webhookId } });
+    return request && ["done", "refused"].includes(request.status) ? request : null;
   });
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildRequests, paymentHandlerIdFrom } from "../../sandbox/agent/buyer";
 import { seedAgent, seedShopInstall } from "../../sandbox/app-seed/seed";
@@ -8,7 +8,7 @@ import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { TEST_API_SECRET } from "../support/app-server";
 import { itemId } from "../support/catalog";
 import { sendShopifyWebhook } from "../support/shopify-webhook";
-import { dumpDatabase, jobDone, shopRowCounts, waitFor } from "./helpers";
+import { dumpDatabase, jobDone, privacyRequestDone, shopRowCounts, waitFor } from "./helpers";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -132,10 +132,14 @@ describe("customers/data_request", () => {
       webhookId,
     );
     expect(response.status).toBe(200);
-    const job = await jobDone(stack.db, "privacy.customers.data_request", {
-      payload: { contains: webhookId },
+    const request = await privacyRequestDone(stack.db, webhookId);
+    expect(request).toMatchObject({
+      shop: stack.shop,
+      topic: "customers/data_request",
+      customerId: "191167",
     });
-    const report = JSON.parse(job.payload).report as Json;
+    expect(request.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 80 * 86_400_000);
+    const report = JSON.parse(request.report!) as Json;
     expect(report.kind).toBe("customers/data_request");
     const ids = (report.checkoutSessions as Json[]).map((session) => session.id).sort();
     expect(ids).toEqual([graceOrder.sessionId, graceOpenSessionId].sort());
@@ -175,11 +179,14 @@ describe("customers/redact", () => {
       webhookId,
     );
     expect(response.status).toBe(200);
-    const job = await jobDone(stack.db, "privacy.customers.redact", { payload: { contains: webhookId } });
-    expect(JSON.parse(job.payload)).toMatchObject({
+    const request = await privacyRequestDone(stack.db, webhookId);
+    expect(JSON.parse(request.result!)).toMatchObject({
       customer: { id: "191167" },
       result: { sessions: 2, erased: 2, deferred: 0, dataRequestsRemoved: 1 },
     });
+    // The data request's record stays, its report does not.
+    const reports = await stack.db.privacyRequest.findMany({ where: { topic: "customers/data_request" } });
+    expect(reports.map((row) => [row.status, row.report])).toEqual([["report_deleted", null]]);
 
     const everything = (await dumpDatabase(stack.db)).toLowerCase();
     for (const personal of [
@@ -240,9 +247,9 @@ describe("customers/redact", () => {
     const webhookId = randomUUID();
     const payload = { customer: { id: 191167, email: grace.email }, orders_to_redact: [] };
     expect((await compliance("customers/redact", stack.shop, payload, webhookId)).status).toBe(200);
-    const job = await jobDone(stack.db, "privacy.customers.redact", { payload: { contains: webhookId } });
+    const request = await privacyRequestDone(stack.db, webhookId);
     // Nothing points to her any more: her sessions no longer carry her email.
-    expect(JSON.parse(job.payload).result).toMatchObject({ sessions: 0, erased: 0 });
+    expect(JSON.parse(request.result!).result).toMatchObject({ sessions: 0, erased: 0 });
     const again = await compliance("customers/redact", stack.shop, payload, webhookId);
     expect(again.headers.get("x-webhook-duplicate")).toBe("1");
   });
@@ -306,7 +313,7 @@ describe("uninstall and shop/redact", () => {
   it("refuses shop/redact while the shop is installed", async () => {
     const webhookId = randomUUID();
     expect((await compliance("shop/redact", EU_SHOP, {}, webhookId)).status).toBe(200);
-    await jobDone(stack.db, "privacy.shop.redact", { payload: { contains: webhookId } });
+    expect(await privacyRequestDone(stack.db, webhookId)).toMatchObject({ shop: EU_SHOP, status: "refused" });
     expect(await stack.db.shop.count({ where: { domain: EU_SHOP } })).toBe(1);
     // The job row is done before its log line has crossed the pipe from the server process.
     await vi.waitFor(() => expect(stack.app.output()).toContain('"msg":"privacy.shop_redact_skipped"'), {
@@ -346,9 +353,17 @@ describe("uninstall and shop/redact", () => {
 
     const webhookId = randomUUID();
     expect((await compliance("shop/redact", EU_SHOP, {}, webhookId)).status).toBe(200);
-    const job = await jobDone(stack.db, "privacy.shop.redact", { payload: { contains: webhookId } });
+    const request = await privacyRequestDone(stack.db, webhookId);
+    // The record proves it was done without naming the shop: it holds the domain's SHA-256.
+    expect(request.shop).toBe(`sha256:${createHash("sha256").update(EU_SHOP).digest("hex")}`);
+    // The refused request of the test above went with the rest of the shop.
+    expect(JSON.parse(request.result!).deleted).toMatchObject({
+      CheckoutSession: 1,
+      Shop: 1,
+      PrivacyRequest: 1,
+    });
+    const job = await jobDone(stack.db, "privacy.shop.redact");
     expect(job.shop).toBeNull();
-    expect(JSON.parse(job.payload).deleted).toMatchObject({ CheckoutSession: 1, Shop: 1 });
 
     const left = await shopRowCounts(stack.db, EU_SHOP);
     expect(Object.entries(left).filter(([, count]) => count > 0)).toEqual([]);
@@ -377,13 +392,15 @@ describe("retention", () => {
       where: { id: old.id },
       data: { createdAt: longAgo, expiresAt: expiredAt, state: JSON.stringify(state) },
     });
-    const oldReport = await stack.db.job.create({
+    const oldReport = await stack.db.privacyRequest.create({
       data: {
+        id: randomUUID(),
         shop: stack.shop,
-        kind: "privacy.customers.data_request",
+        topic: "customers/data_request",
         status: "done",
-        payload: JSON.stringify({ customer: { email: "someone@example.com" }, report: {} }),
-        createdAt: longAgo,
+        report: JSON.stringify({ customer: { email: "someone@example.com" } }),
+        receivedAt: longAgo,
+        completedAt: longAgo,
       },
     });
     // The worker scheduled the periodic row at start-up; make it due now, with no previous result.
@@ -407,7 +424,10 @@ describe("retention", () => {
     expect(purged.status).toBe("expired");
     expect(purged.state).not.toContain("linus");
     expect(purged.state).not.toContain("7 Old Road");
-    expect(await stack.db.job.findUnique({ where: { id: oldReport.id } })).toBeNull();
+    expect(await stack.db.privacyRequest.findUnique({ where: { id: oldReport.id } })).toMatchObject({
+      status: "report_deleted",
+      report: null,
+    });
     const recent = await stack.db.checkoutSession.findUniqueOrThrow({ where: { id: adaSessionId } });
     expect(JSON.parse(recent.state).buyer).toMatchObject({ email: ada.email });
   });
