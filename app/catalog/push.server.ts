@@ -5,6 +5,7 @@ import prisma from "../db.server";
 import { enqueueJob } from "../jobs/queue.server";
 import { decryptSecret } from "../lib/crypto.server";
 import { newId } from "../lib/ids";
+import { retryAfterMs, retryDelayMs } from "./push-retry";
 import { renderFeedFile } from "./serve.server";
 
 /**
@@ -29,10 +30,6 @@ export type PushTrigger = "schedule" | "change" | "manual";
 
 /** Consecutive failed attempts before a push gives up until the next trigger. */
 export const MAX_PUSH_ATTEMPTS = 6;
-const BASE_BACKOFF_MS = 1_000;
-const MAX_BACKOFF_MS = 15 * 60_000;
-/** Longest Retry-After honoured; a longer one is capped so a push is not parked for days. */
-const MAX_RETRY_AFTER_MS = 60 * 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 /** Products per PATCH request, and how many stored products are compared at once. */
@@ -77,20 +74,6 @@ export async function schedulePushes(now = new Date()): Promise<number> {
     where: { startedAt: { lt: new Date(now.getTime() - DELIVERY_RETENTION_MS) } },
   });
   return due.length;
-}
-
-export function pushBackoffMs(failures: number): number {
-  return Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, failures - 1));
-}
-
-/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Math.min(MAX_RETRY_AFTER_MS, Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return null;
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - now));
 }
 
 /** A failed HTTP exchange: `retryable` when the same request may succeed later. */
@@ -284,7 +267,7 @@ export async function runPush(
       }),
     );
     if (retry) {
-      const wait = Math.max(error.retryAfter ?? 0, pushBackoffMs(attempt));
+      const wait = retryDelayMs(attempt, error.retryAfter);
       await release({ failures: attempt, lastStatus: "retrying" });
       return { rescheduleAt: new Date(finishedAt.getTime() + wait) };
     }

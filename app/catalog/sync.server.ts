@@ -367,8 +367,14 @@ async function finishFullSync(run: FeedRun, peakRssMb: number): Promise<void> {
   await prisma.feedRun.deleteMany({
     where: { shop: run.shop, startedAt: { lt: new Date(now.getTime() - RUN_RETENTION_MS) } },
   });
-  // Destinations skip a push when nothing changed since their last one.
-  await requestPushesAfterChange(run.shop);
+  // Destinations skip a push when nothing changed since their last one. The run has succeeded: a
+  // failure to queue must not fail the job (a retry would start a whole new export); the schedule
+  // pushes later instead.
+  try {
+    await requestPushesAfterChange(run.shop);
+  } catch (error) {
+    log("warn", "feed.push_enqueue_failed", { shop: run.shop, error: String(error) });
+  }
   log("info", "feed.full_sync_finished", {
     shop: run.shop,
     run: run.id,

@@ -17,6 +17,7 @@ const SECRET_COLUMNS = [
   { model: "agent", id: "id", column: "webhookSecretEncrypted" },
   { model: "agent", id: "id", column: "signingKeyEncrypted" },
   { model: "completion", id: "id", column: "paymentTokenEncrypted" },
+  { model: "feedDestination", id: "id", column: "secretEncrypted" },
 ] as const;
 
 type Row = Record<string, string | null>;

@@ -49,12 +49,15 @@ export default function FeedRules() {
   const [include, setInclude] = useState(form.include);
   const [exclude, setExclude] = useState(form.exclude);
   const [mappings, setMappings] = useState<Mapping[]>(form.metafieldMappings);
-  // After a save the loader returns the normalized rules; show those.
+  // After a save the loader returns the normalized rules: show those. A refused save keeps what the
+  // merchant typed, next to the errors.
+  const saved = result?.ok === true;
   useEffect(() => {
+    if (!saved) return;
     setInclude(form.include);
     setExclude(form.exclude);
     setMappings(form.metafieldMappings);
-  }, [form]);
+  }, [form, saved]);
 
   const error = (field: string) => fieldError(result, "rules", field);
   const targetOptions = [

@@ -91,10 +91,25 @@ describe("feed admin", () => {
         ?.tags ?? [],
     ).toEqual([]);
 
+    // A half-filled metafield mapping is refused row by row, and what was typed stays.
+    await admin.app.getByRole("button", { name: "Add mapping" }).click();
+    await admin.app.getByLabel("Namespace").fill("custom");
+    await admin.app.getByRole("button", { name: "Save rules" }).click();
+    await admin.app.getByText("Choose the feed field this metafield fills.").waitFor();
+    await admin.app.getByText("Required (or clear the whole row).").waitFor();
+    expect(await admin.app.getByLabel("Namespace").inputValue()).toBe("custom");
+
     const savedAt = new Date();
+    await admin.app.getByLabel("Key", { exact: true }).fill("gtin");
+    await admin.app.getByLabel("Feed field").selectOption("gtin");
     await admin.app.getByLabel("Excluded tags").fill("coffee");
     await admin.app.getByRole("button", { name: "Save rules" }).click();
     await admin.app.getByText("Rules saved").waitFor();
+    const stored = JSON.parse(
+      (await stack.db.feedSettings.findUnique({ where: { shop: stack.shop } }))!.rules,
+    );
+    expect(stored.exclude.tags).toEqual(["coffee"]);
+    expect(stored.metafieldMappings).toEqual([{ namespace: "custom", key: "gtin", field: "gtin" }]);
     await screenshot(admin.page, "feed-rules-saved");
     const run = await finishedFullSync(stack.db, stack.shop, { after: savedAt, timeoutMs: 60_000 });
     expect(run.status).toBe("succeeded");

@@ -1,17 +1,21 @@
 import type { PrismaClient } from "@prisma/client";
+import type * as PushModule from "../../app/catalog/push.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_ENCRYPTION_KEYS } from "../support/app-server";
 import { freshSqliteUrl, testPrisma } from "../support/database";
 
 /**
- * The `afterAuth` step that queues a shop's first full sync (app/catalog/first-sync.server.ts),
- * run in this process against its own migrated SQLite file. The sandbox Shopify has no token
- * exchange, so the hook's body is called the way `afterAuth` calls it.
+ * What queues catalog work, run in this process against its own migrated SQLite file:
+ * - the `afterAuth` step that queues a shop's first full sync (app/catalog/first-sync.server.ts);
+ *   the sandbox Shopify has no token exchange, so the hook's body is called as `afterAuth` calls it;
+ * - the push schedule and the push after a change (app/catalog/push.server.ts), coalesced per
+ *   destination.
  */
 
 const SHOP = "first-install.myshopify.com";
 let db: PrismaClient;
 let queueFirstSync: (shop: string, scopes?: string) => Promise<boolean>;
+let push: typeof PushModule;
 
 beforeAll(async () => {
   const url = freshSqliteUrl();
@@ -25,6 +29,7 @@ beforeAll(async () => {
   });
   db = testPrisma(url);
   ({ queueFirstSync } = await import("../../app/catalog/first-sync.server"));
+  push = await import("../../app/catalog/push.server");
 });
 
 afterAll(async () => {
@@ -65,5 +70,44 @@ describe("first sync at install", () => {
       scopes: "read_products,write_orders",
       uninstalledAt: null,
     });
+  });
+});
+
+describe("push triggers", () => {
+  const OTHER = "other-shop.myshopify.com";
+  const hourAgo = () => new Date(Date.now() - 60 * 60_000);
+  const destination = (id: string, shop: string, fields: { enabled?: boolean; nextPushAt?: Date | null }) =>
+    db.feedDestination.create({
+      data: { id, shop, name: id, kind: "feed_api", url: "https://agent.example", market: "us", ...fields },
+    });
+  const pushJobs = () => db.job.findMany({ where: { kind: "feed.push" }, orderBy: { singletonKey: "asc" } });
+
+  it("the schedule queues the enabled destinations that are due, once each", async () => {
+    await destination("fdst_due", SHOP, { nextPushAt: hourAgo() });
+    await destination("fdst_new", OTHER, { nextPushAt: null });
+    await destination("fdst_later", SHOP, { nextPushAt: new Date(Date.now() + 60 * 60_000) });
+    await destination("fdst_off", SHOP, { enabled: false, nextPushAt: hourAgo() });
+
+    expect(await push.schedulePushes()).toBe(2);
+    expect(await push.schedulePushes()).toBe(2);
+    const jobs = await pushJobs();
+    expect(jobs.map((job) => [job.singletonKey, job.shop, JSON.parse(job.payload)])).toEqual([
+      ["feed.push:fdst_due", SHOP, { destinationId: "fdst_due", trigger: "schedule" }],
+      ["feed.push:fdst_new", OTHER, { destinationId: "fdst_new", trigger: "schedule" }],
+    ]);
+  });
+
+  it("a change queues every enabled destination of that shop only, coalesced with a pending push", async () => {
+    expect(await push.requestPushesAfterChange(SHOP)).toBe(2);
+    const jobs = await pushJobs();
+    expect(jobs.map((job) => job.singletonKey)).toEqual([
+      "feed.push:fdst_due",
+      "feed.push:fdst_later",
+      "feed.push:fdst_new",
+    ]);
+    // The pending scheduled push of fdst_due absorbed the change; fdst_later got its own.
+    expect(JSON.parse(jobs[0].payload)).toMatchObject({ trigger: "schedule" });
+    expect(JSON.parse(jobs[1].payload)).toEqual({ destinationId: "fdst_later", trigger: "change" });
+    expect(jobs.every((job) => job.status === "queued")).toBe(true);
   });
 });
