@@ -286,4 +286,3 @@ describe("3-D Secure run outside Stripe, imported on confirmation", () => {
     });
   });
 });
-
