@@ -1,7 +1,8 @@
 /**
  * `npm run sandbox:buy`: an agent buying two items with shipping from the running demo
  * (`npm run demo`), printing every ACP request and response. Reads the demo's
- * .data/sandbox-info.json (or SANDBOX_INFO_FILE).
+ * .data/sandbox-info.json (or SANDBOX_INFO_FILE). `SANDBOX_BUY_3DS=1`: the card's issuer asks
+ * for 3-D Secure, and the agent authenticates the buyer and completes again with the result.
  */
 import { readFileSync } from "node:fs";
 import { buildRequests, createAcpClient, paymentHandlerIdFrom, type AcpResponse } from "./agent/buyer";
@@ -75,8 +76,9 @@ const ready = show(
 const total = (ready.totals as Json[]).find((line) => line.type === "total")!.amount as number;
 
 // The agent's PSP grants the merchant a Shared Payment Token for exactly this total.
+const threeDSecure = process.env.SANDBOX_BUY_3DS === "1";
 const form = new URLSearchParams({
-  payment_method: "pm_card_visa",
+  payment_method: threeDSecure ? "pm_card_authenticationRequired" : "pm_card_visa",
   "usage_limits[currency]": ready.currency,
   "usage_limits[max_amount]": String(total),
   "usage_limits[expires_at]": String(Math.floor(Date.now() / 1000) + 3600),
@@ -92,11 +94,35 @@ const token = (await fetch(`${info.stripeUrl}/v1/test_helpers/shared_payment/gra
 }).then((response) => response.json())) as Json;
 process.stdout.write(`\n=== shared payment token ${token.id} (max ${total} ${ready.currency})\n`);
 
-const completed = show(
-  "complete",
-  await client.completeCheckout(
-    created.id,
-    build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(ready) ?? undefined }),
-  ),
-);
+const payment = build.complete({
+  paymentToken: token.id,
+  handlerId: paymentHandlerIdFrom(ready) ?? undefined,
+});
+let completed = show("complete", await client.completeCheckout(created.id, payment));
+if (completed.status === "authentication_required") {
+  // The agent's 3DS provider authenticates the buyer (the Stripe stand-in plays the issuer).
+  const result = (await fetch(
+    `${info.stripeUrl}/v1/test_helpers/shared_payment/granted_tokens/${token.id}/authenticate`,
+    {
+      method: "POST",
+      headers: { Authorization: `Bearer ${info.stripeSecretKey}`, "Stripe-Version": STRIPE_API_VERSION },
+    },
+  ).then((response) => response.json())) as Json;
+  process.stdout.write(`\n=== 3-D Secure passed (transaction ${result.transaction_id})\n`);
+  completed = show(
+    "complete with authentication_result",
+    await client.completeCheckout(created.id, {
+      ...payment,
+      authentication_result: {
+        outcome: "authenticated",
+        outcome_details: {
+          three_ds_cryptogram: result.cryptogram,
+          electronic_commerce_indicator: result.electronic_commerce_indicator,
+          transaction_id: result.transaction_id,
+          version: result.version,
+        },
+      },
+    }),
+  );
+}
 process.stdout.write(`\nOrder ${completed.order?.id} — status page: ${completed.order?.permalink_url}\n`);

@@ -168,8 +168,10 @@ const info = {
   shopifyControlToken: shopify.controlToken,
   webhookReceiverUrl: webhookUrl,
 };
-if (process.env.SANDBOX_INFO_FILE)
-  writeFileSync(process.env.SANDBOX_INFO_FILE, JSON.stringify(info, null, 2));
+// Where `npm run sandbox:buy` reads it (the file holds the demo agent's key: .data/ is ignored).
+writeFileSync(process.env.SANDBOX_INFO_FILE ?? ".data/sandbox-info.json", JSON.stringify(info, null, 2), {
+  mode: 0o600,
+});
 process.stdout.write(`
 ACP app demo (sandbox mode) is running.
   Admin           ${info.adminUrl}

@@ -601,6 +601,7 @@ async function finish(completion: Completion): Promise<Completion> {
     ...stored.session,
     status: "completed",
     messages: [],
+    authentication: null,
     order: {
       id: completion.shopifyOrderId!,
       checkoutSessionId: completion.sessionId,

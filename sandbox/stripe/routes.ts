@@ -278,6 +278,28 @@ export const ROUTES: Route[] = [
     },
   ),
 
+  // Sandbox-only: the buyer passes the 3DS challenge their token's confirmation raised, as the
+  // agent's 3DS provider would run it; the answer is what to send as ACP authentication_result.
+  route(
+    "POST",
+    "/v1/test_helpers/shared_payment/granted_tokens/:id/authenticate",
+    "rak_shared_payment_granted_token_write",
+    ({ account, state, params, path }) => {
+      params.done();
+      return () => {
+        const result = state.authenticateTokenChallenge(account.id, path.id);
+        return {
+          object: "sandbox.three_d_secure_result",
+          payment_intent: result.paymentIntent,
+          cryptogram: result.cryptogram,
+          electronic_commerce_indicator: result.electronicCommerceIndicator,
+          transaction_id: result.transactionId,
+          version: result.version,
+        };
+      };
+    },
+  ),
+
   route(
     "POST",
     "/v1/test_helpers/shared_payment/granted_tokens/:id/revoke",

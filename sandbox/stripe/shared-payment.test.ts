@@ -285,5 +285,33 @@ describe("3-D Secure run outside Stripe, imported on confirmation", () => {
       param: "payment_method_options[card][three_d_secure]",
     });
   });
-});
 
+  it("lets the agent pass the challenge through its token over HTTP (sandbox test helper)", async () => {
+    const token = await grantToken(sandbox, stripe, { testOutcome: "requires_action" });
+    const none = await stripeError(
+      stripe.rawRequest(
+        "POST",
+        `/v1/test_helpers/shared_payment/granted_tokens/${token.id}/authenticate`,
+        {},
+      ),
+    );
+    expect(none).toMatchObject({ code: "resource_missing" });
+    const intent = await stripe.paymentIntents.create(authorizeParams(token.id));
+    const result = (await stripe.rawRequest(
+      "POST",
+      `/v1/test_helpers/shared_payment/granted_tokens/${token.id}/authenticate`,
+      {},
+    )) as unknown as Record<string, string>;
+    expect(result).toMatchObject({ payment_intent: intent.id, version: "2.2.0" });
+    const confirmed = await stripe.paymentIntents.confirm(
+      intent.id,
+      importParams({
+        cryptogram: result.cryptogram,
+        electronicCommerceIndicator: result.electronic_commerce_indicator,
+        transactionId: result.transaction_id,
+        version: result.version,
+      }),
+    );
+    expect(confirmed.status).toBe("requires_capture");
+  });
+});

@@ -810,6 +810,22 @@ export class StripeState {
     };
   }
 
+  /** The same, found through the token whose confirmation raised the challenge (the agent's view). */
+  authenticateTokenChallenge(
+    accountId: string,
+    tokenId: string,
+  ): ThreeDSecureResult & { paymentIntent: string } {
+    const token = this.data(accountId).tokens.get(tokenId);
+    if (!token) throw noSuch("shared_payment_granted_token", tokenId, "shared_payment_granted_token");
+    const record = token.usedBy ? this.data(accountId).intents.get(token.usedBy) : undefined;
+    if (!record?.challenge) {
+      throw invalidRequest(`No 3-D Secure challenge is pending for ${tokenId}.`, {
+        code: "resource_missing",
+      });
+    }
+    return { ...this.authenticateChallenge(accountId, record.intent.id), paymentIntent: record.intent.id };
+  }
+
   /** Tokens are single-use: once a PaymentIntent holds the authorization, no other may confirm with it. */
   private spend(token: TokenRecord, intentId: string): void {
     token.usedBy = intentId;
