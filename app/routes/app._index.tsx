@@ -53,36 +53,44 @@ export default function Home() {
                 <ProgressBar progress={(done / steps.length) * 100} size="small" tone="primary" />
               </BlockStack>
               <Divider />
-              <ol aria-label="Setup checklist" style={{ listStyle: "none", margin: 0, padding: 0 }}>
-                <BlockStack gap="300">
-                  {steps.map((step) => (
-                    <li key={step.id} data-step={step.id} data-status={step.status}>
-                      <Box paddingBlockEnd="300" borderBlockEndWidth="025" borderColor="border-secondary">
-                        <InlineStack align="space-between" blockAlign="center" gap="400" wrap={false}>
-                          <BlockStack gap="100">
-                            {/* align is explicit: Polaris' stack settings inherit from the outer stack. */}
-                            <InlineStack gap="200" blockAlign="center" align="start">
-                              <Text as="h3" variant="headingSm">
-                                {step.title}
-                              </Text>
-                              <Badge tone={BADGE[step.status].tone}>{BADGE[step.status].label}</Badge>
-                            </InlineStack>
-                            <Text as="p" tone="subdued">
-                              {step.detail}
+              {/* The items are the list's direct children (a stack in between breaks the list for screen readers). */}
+              <ol
+                aria-label="Setup checklist"
+                style={{
+                  listStyle: "none",
+                  margin: 0,
+                  padding: 0,
+                  display: "grid",
+                  gap: "var(--p-space-300)",
+                }}
+              >
+                {steps.map((step) => (
+                  <li key={step.id} data-step={step.id} data-status={step.status}>
+                    <Box paddingBlockEnd="300" borderBlockEndWidth="025" borderColor="border-secondary">
+                      <InlineStack align="space-between" blockAlign="center" gap="400" wrap={false}>
+                        <BlockStack gap="100">
+                          {/* align is explicit: Polaris' stack settings inherit from the outer stack. */}
+                          <InlineStack gap="200" blockAlign="center" align="start">
+                            <Text as="h3" variant="headingSm">
+                              {step.title}
                             </Text>
-                          </BlockStack>
-                          <Button
-                            url={step.action.url}
-                            variant={step.status === "todo" ? "primary" : "secondary"}
-                            accessibilityLabel={`${step.action.label}: ${step.title}`}
-                          >
-                            {step.action.label}
-                          </Button>
-                        </InlineStack>
-                      </Box>
-                    </li>
-                  ))}
-                </BlockStack>
+                            <Badge tone={BADGE[step.status].tone}>{BADGE[step.status].label}</Badge>
+                          </InlineStack>
+                          <Text as="p" tone="subdued">
+                            {step.detail}
+                          </Text>
+                        </BlockStack>
+                        <Button
+                          url={step.action.url}
+                          variant={step.status === "todo" ? "primary" : "secondary"}
+                          accessibilityLabel={`${step.action.label}: ${step.title}`}
+                        >
+                          {step.action.label}
+                        </Button>
+                      </InlineStack>
+                    </Box>
+                  </li>
+                ))}
               </ol>
             </BlockStack>
           </Card>

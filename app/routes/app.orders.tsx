@@ -16,7 +16,7 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { ordersOverview, parsePeriod, type OrderEventView } from "../admin/orders.server";
-import { FunnelChart, RevenueChart } from "../components/charts";
+import { AgentFunnelChart, CancelReasonsChart, FunnelChart, RevenueChart } from "../components/charts";
 import { EMPTY_IMAGE } from "../components/empty-image";
 import { formatDateTime, formatMoney } from "../components/format";
 import { RouteError } from "../components/RouteError";
@@ -57,6 +57,7 @@ export default function Orders() {
     }),
     { created: 0, ready: 0, completed: 0 },
   );
+  const cancelReasons = totalReasons(overview.funnel);
 
   return (
     <Page title="Orders from agents" backAction={{ content: "Home", url: "/app" }}>
@@ -109,6 +110,15 @@ export default function Orders() {
                     ]}
                   />
                 )}
+                {overview.funnel.length > 0 ? <AgentFunnelChart rows={overview.funnel} /> : null}
+                {cancelReasons.length > 0 ? (
+                  <BlockStack gap="200">
+                    <Text as="h3" variant="headingSm">
+                      Why agents canceled
+                    </Text>
+                    <CancelReasonsChart reasons={cancelReasons} />
+                  </BlockStack>
+                ) : null}
                 {overview.funnel.length > 0 ? (
                   <DataTable
                     columnContentTypes={["text", "numeric", "numeric", "numeric", "text"]}
@@ -212,6 +222,16 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
       </Text>
     </BlockStack>
   );
+}
+
+/** Cancel reasons summed over the agents shown, most frequent first. */
+function totalReasons(rows: { cancelReasons: { reason: string; count: number }[] }[]) {
+  const totals = new Map<string, number>();
+  for (const row of rows) {
+    for (const entry of row.cancelReasons)
+      totals.set(entry.reason, (totals.get(entry.reason) ?? 0) + entry.count);
+  }
+  return [...totals].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
 }
 
 function AgentName({ name, test }: { name: string; test: boolean }) {

@@ -182,14 +182,21 @@ export default function TestPurchase() {
                   </Text>
                 </Banner>
               )}
-              <ol aria-label="Requests made" style={{ listStyle: "none", margin: 0, padding: 0 }}>
-                <BlockStack gap="300">
-                  {outcome.steps.map((step, index) => (
-                    <li key={index} data-step-status={step.status ?? "error"}>
-                      <StepCard step={step} index={index} />
-                    </li>
-                  ))}
-                </BlockStack>
+              <ol
+                aria-label="Requests made"
+                style={{
+                  listStyle: "none",
+                  margin: 0,
+                  padding: 0,
+                  display: "grid",
+                  gap: "var(--p-space-300)",
+                }}
+              >
+                {outcome.steps.map((step, index) => (
+                  <li key={index} data-step-status={step.status ?? "error"}>
+                    <StepCard step={step} index={index} />
+                  </li>
+                ))}
               </ol>
             </BlockStack>
           </Layout.Section>

@@ -1,17 +1,26 @@
-import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
 import { env } from "../env.server";
 import { sandboxBridgeScript } from "../admin/sandbox-bridge.server";
 import { SandboxAppBridge } from "../components/SandboxAppBridge";
 
-export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+// Polaris Viz's styles load with the layout: a chart measures its container when it mounts, and
+// a stylesheet still loading after a client-side navigation would give it the wrong size.
+export const links = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  { rel: "stylesheet", href: vizStyles },
+];
 
 const APP_TITLE = "Agentic Commerce";
+
+/** The frame's document title (screen readers announce it; the admin shows its own). */
+export const meta: MetaFunction = () => [{ title: APP_TITLE }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
