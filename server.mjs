@@ -51,7 +51,7 @@ function observeRequests(req, res, next) {
   );
   const context = {
     requestId,
-    clientAddress: remote,
+    clientAddress: clientAddress(req, remote),
     loopback: !forwarded && isLoopback(remote),
     shop: null,
   };
@@ -81,6 +81,28 @@ function observeRequests(req, res, next) {
   res.once("finish", finish);
   res.once("close", finish);
   requestContext.run(context, next);
+}
+
+/**
+ * How many proxies in front of us append to X-Forwarded-For (TRUST_PROXY, e.g. 1 behind one load
+ * balancer). Unset or 0: the header is ignored, since any client can send it.
+ */
+const trustedProxyHops = Math.max(0, Math.floor(Number(process.env.TRUST_PROXY || 0)) || 0);
+
+/**
+ * The client's address for per-address limits: the TCP peer, or behind `trustedProxyHops`
+ * proxies the address the outermost trusted one saw. Each proxy appends its peer to the header, so
+ * we count from the right: anything further left was written by the client and proves nothing.
+ */
+function clientAddress(req, remote) {
+  if (trustedProxyHops === 0) return remote;
+  const header = req.headers["x-forwarded-for"];
+  const chain = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  chain.push(remote);
+  return chain[Math.max(0, chain.length - 1 - trustedProxyHops)] ?? remote;
 }
 
 function isLoopback(address) {

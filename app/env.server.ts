@@ -70,6 +70,22 @@ export const envSchema = z.object({
     .regex(/^\d+\/[sm](,\d+\/[sm])*$/, "expected <count>/s and/or <count>/m, e.g. 100/s,3000/m")
     .default("100/s,3000/m")
     .describe("requests each agent key may make to the ACP endpoints per second and per minute"),
+  DISCOVERY_RATE_LIMITS: z
+    .string()
+    .regex(/^\d+\/[sm](,\d+\/[sm])*$/, "expected <count>/s and/or <count>/m, e.g. 20/s,300/m")
+    .default("20/s,300/m")
+    .describe("requests each client address may make to /.well-known/acp.json per second and per minute"),
+  FEED_RATE_LIMITS: z
+    .string()
+    .regex(/^\d+\/[sm](,\d+\/[sm])*$/, "expected <count>/s and/or <count>/m, e.g. 60/s,1200/m")
+    .default("60/s,1200/m")
+    .describe("feed pull requests (index and files) each client address may make per second and per minute"),
+  SHOPIFY_ADMIN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe("how long one Shopify Admin API call may take before it is abandoned and retried"),
 });
 
 function isLoopbackUrl(value: string): boolean {

@@ -1,8 +1,12 @@
 /**
  * ACP load mix against two app instances on one real PostgreSQL: create → address → shipping →
  * get → complete, spread over both instances, with the sandbox Shopify store and Stripe stand-in.
- * Writes latency percentiles and throughput to bench/results/acp-load.json. Bounded in count
- * (ACP_BENCH_SESSIONS, default 120) and time (ACP_BENCH_SECONDS, default 120).
+ * Half-way through, one instance is killed (SIGKILL, requests in flight); the agents fail over to
+ * the survivor with the same Idempotency-Keys, as behind a load balancer. Afterwards the run is
+ * checked in Shopify and Stripe themselves: no completion lost or duplicated (orders = completed
+ * sessions, captures = orders, at most one order per session). Writes throughput and latency
+ * percentiles to bench/results/acp-load.json; throws (the bench fails) if an invariant breaks.
+ * Bounded in count (ACP_BENCH_SESSIONS, default 120) and time (ACP_BENCH_SECONDS, default 120).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
@@ -11,10 +15,17 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@prisma/client";
+import { Logger, runMigrations } from "graphile-worker";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { startPostgres } from "../scripts/lib/postgres.mjs";
 import { encryptSecret, parseKeyRing } from "../app/lib/crypto.server";
-import { buildRequests, createAcpClient, paymentHandlerIdFrom } from "../sandbox/agent/buyer";
+import {
+  buildRequests,
+  createAcpClient,
+  paymentHandlerIdFrom,
+  type AcpClient,
+  type AcpResponse,
+} from "../sandbox/agent/buyer";
 import { seedAgent, seedShopInstall, seedStripeSettings } from "../sandbox/app-seed/seed";
 import {
   APP_SCOPES,
@@ -72,6 +83,7 @@ export async function runAcpLoadBench() {
       env: { ...process.env, DATABASE_URL: databaseUrl },
       stdio: "ignore",
     });
+    await runMigrations({ connectionString: databaseUrl, logger: new Logger(() => () => undefined) });
     const require = createRequire(import.meta.url);
     const { PrismaClient: PostgresClient } = require("../node_modules/.prisma/client-postgresql") as {
       PrismaClient: new (options: { adapter: unknown }) => PrismaClient;
@@ -85,7 +97,6 @@ export async function runAcpLoadBench() {
       last4: DEMO_RESTRICTED_KEY.slice(-4),
     });
     const { apiKey } = await seedAgent(db, { shop: DEMO_SHOP, name: "Bench agent" });
-    await db.$disconnect();
 
     const urls: string[] = [];
     for (let index = 0; index < 2; index++) {
@@ -107,6 +118,10 @@ export async function runAcpLoadBench() {
           ACP_SANDBOX: "1",
           SANDBOX_SHOPIFY_URL: shopify.url,
           SANDBOX_STRIPE_URL: stripe.url,
+          // A killed instance's completions are taken over once their lease ends.
+          COMPLETION_LEASE_SECONDS: "5",
+          RECOVERY_INTERVAL_SECONDS: "2",
+          ACP_RATE_LIMITS: "10000/s,100000/m",
         },
       });
       children.push(child);
@@ -145,63 +160,158 @@ export async function runAcpLoadBench() {
       complete: [],
     };
     let failures = 0;
-    const timed = async <T>(name: string, call: () => Promise<T & { status: number }>) => {
-      const started = performance.now();
-      const result = await call();
-      latencies[name].push(performance.now() - started);
-      if (result.status >= 400) failures++;
-      return result;
+    let failovers = 0;
+    let killed = false;
+    let killedAtSeconds: number | null = null;
+
+    /**
+     * One agent call as a load balancer would serve it: to `preferred` while it lives, else to the
+     * survivor; a connection that fails (the instance died under it) is retried on the survivor
+     * with the same Idempotency-Key, and 409 in-flight answers are retried after a pause.
+     */
+    const call = async (
+      name: string,
+      preferred: number,
+      send: (client: AcpClient) => Promise<AcpResponse>,
+    ): Promise<AcpResponse> => {
+      const began = performance.now();
+      let target = killed ? 1 : preferred;
+      for (;;) {
+        let response: AcpResponse | null = null;
+        try {
+          response = await send(clients[target]);
+        } catch (error) {
+          if (target === 0 && killed) {
+            failovers++;
+            target = 1;
+            continue;
+          }
+          throw error;
+        }
+        if (response.status === 409 && performance.now() - began < 90_000) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          continue;
+        }
+        latencies[name].push(performance.now() - began);
+        if (response.status >= 400) failures++;
+        return response;
+      }
     };
 
     const started = performance.now();
     let next = 0;
-    let completed = 0;
+    const attempted = new Set<string>();
+    const completedByClient = new Set<string>();
     const worker = async () => {
       while (next < SESSIONS && performance.now() - started < TIME_LIMIT_MS) {
         const n = next++;
-        const [a, b] = [clients[n % 2], clients[(n + 1) % 2]];
+        if (n === Math.floor(SESSIONS / 2) && !killed) {
+          // Mid-load: instance 0 dies with requests of every kind in flight.
+          killed = true;
+          killedAtSeconds = Number(((performance.now() - started) / 1000).toFixed(2));
+          children[0].kill("SIGKILL");
+        }
+        const [a, b] = [n % 2, (n + 1) % 2];
+        const key = (step: string) => `bench-${n}-${step}`;
         const created = (
-          await timed("create", () =>
-            a.createCheckout(build.create({ items: [{ id: tote, quantity: 1 }], buyer })),
+          await call("create", a, (client) =>
+            client.createCheckout(build.create({ items: [{ id: tote, quantity: 1 }], buyer }), {
+              idempotencyKey: key("create"),
+            }),
           )
         ).body as Json;
         const withAddress = (
-          await timed("update_address", () => b.updateCheckout(created.id, build.update({ address })))
+          await call("update_address", b, (client) =>
+            client.updateCheckout(created.id, build.update({ address }), { idempotencyKey: key("address") }),
+          )
         ).body as Json;
         const option = (withAddress.fulfillment_options as Json[])[0];
         const ready = (
-          await timed("update_shipping", () =>
-            a.updateCheckout(created.id, build.update({ fulfillmentOptionId: option.id, itemIds: [tote] })),
-          )
-        ).body as Json;
-        await timed("get", () => b.getCheckout(created.id));
-        const total = (ready.totals as Json[]).find((line) => line.type === "total")!.amount;
-        const token = stripe.grantSharedPaymentToken(DEMO_ACCOUNT_ID, { maxAmount: total, currency: "usd" });
-        const done = (
-          await timed("complete", () =>
-            b.completeCheckout(
+          await call("update_shipping", a, (client) =>
+            client.updateCheckout(
               created.id,
-              build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(ready) }),
+              build.update({ fulfillmentOptionId: option.id, itemIds: [tote] }),
+              {
+                idempotencyKey: key("shipping"),
+              },
             ),
           )
         ).body as Json;
-        if (done.status === "completed") completed++;
+        await call("get", b, (client) => client.getCheckout(created.id));
+        const total = (ready.totals as Json[]).find((line) => line.type === "total")!.amount;
+        const token = stripe.grantSharedPaymentToken(DEMO_ACCOUNT_ID, { maxAmount: total, currency: "usd" });
+        attempted.add(created.id);
+        const done = (
+          await call("complete", b, (client) =>
+            client.completeCheckout(
+              created.id,
+              build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(ready) }),
+              { idempotencyKey: key("complete") },
+            ),
+          )
+        ).body as Json;
+        if (done.status === "completed") completedByClient.add(created.id);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const seconds = (performance.now() - started) / 1000;
     const requests = Object.values(latencies).reduce((sum, list) => sum + list.length, 0);
+
+    // The survivor's recovery finishes what the killed instance left half done.
+    const ids = [...attempted];
+    const settleBy = Date.now() + 90_000;
+    while (Date.now() < settleBy) {
+      const open = await db.completion.count({
+        where: { sessionId: { in: ids }, step: { notIn: ["completed", "declined", "voided"] } },
+      });
+      if (open === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const completedSessions = await db.checkoutSession.count({
+      where: { id: { in: ids }, status: "completed" },
+    });
+    const ordersBySession = new Map<string, number>();
+    for (const order of shop.orders.values()) {
+      const id = order.sourceIdentifier ?? "";
+      ordersBySession.set(id, (ordersBySession.get(id) ?? 0) + 1);
+    }
+    const capturedBySession = new Map<string, number>();
+    for (const intent of stripe.paymentIntents(DEMO_ACCOUNT_ID)) {
+      if (intent.status !== "succeeded") continue;
+      const id = String(intent.metadata?.checkout_session_id ?? "");
+      capturedBySession.set(id, (capturedBySession.get(id) ?? 0) + 1);
+    }
+    const orders = [...ordersBySession.values()].reduce((sum, count) => sum + count, 0);
+    const captures = [...capturedBySession.values()].reduce((sum, count) => sum + count, 0);
+    // graphile-worker's dead letter: jobs that used up their attempts (order-event deliveries here).
+    const [{ dead }] = await db.$queryRaw<{ dead: bigint }[]>`
+      SELECT count(*) AS dead FROM graphile_worker.jobs WHERE attempts >= max_attempts`;
+    const invariants = {
+      completesAttempted: ids.length,
+      completedSessions,
+      completedAsSeenByAgents: completedByClient.size,
+      ordersInShopify: orders,
+      capturedInStripe: captures,
+      sessionsWithSeveralOrders: [...ordersBySession.values()].filter((count) => count > 1).length,
+      sessionsWithSeveralCaptures: [...capturedBySession.values()].filter((count) => count > 1).length,
+      lost: ids.length - completedSessions,
+      deadJobs: Number(dead),
+    };
     const report = {
       benchmark: "acp-load-two-instances-postgresql",
       at: new Date().toISOString(),
       machine: "2 cores (shared with the sandboxes and PostgreSQL)",
       sessions: next,
-      completed,
+      completed: completedSessions,
       failures,
+      instances: 2,
+      killedInstanceAtSeconds: killedAtSeconds,
+      failovers,
+      invariants,
       concurrency: CONCURRENCY,
       seconds: Number(seconds.toFixed(2)),
       requestsPerSecond: Number((requests / seconds).toFixed(1)),
-      checkoutsPerSecond: Number((completed / seconds).toFixed(2)),
+      checkoutsPerSecond: Number((completedSessions / seconds).toFixed(2)),
       latencyMs: Object.fromEntries(
         Object.entries(latencies).map(([name, list]) => {
           const sorted = [...list].sort((x, y) => x - y);
@@ -216,14 +326,21 @@ export async function runAcpLoadBench() {
           ];
         }),
       ),
-      ordersInShopify: [...shop.orders.values()].length,
-      capturedInStripe: stripe
-        .paymentIntents(DEMO_ACCOUNT_ID)
-        .filter((intent) => intent.status === "succeeded").length,
     };
     mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
     writeFileSync(path.join(ROOT, "bench/results/acp-load.json"), JSON.stringify(report, null, 2));
     console.log(JSON.stringify(report, null, 2));
+    await db.$disconnect();
+    const broken = [
+      invariants.lost !== 0 && `${invariants.lost} completions lost`,
+      orders !== completedSessions && `orders ${orders} ≠ completed sessions ${completedSessions}`,
+      captures !== orders && `captures ${captures} ≠ orders ${orders}`,
+      invariants.sessionsWithSeveralOrders > 0 &&
+        `${invariants.sessionsWithSeveralOrders} sessions with several orders`,
+      invariants.sessionsWithSeveralCaptures > 0 &&
+        `${invariants.sessionsWithSeveralCaptures} sessions charged twice`,
+    ].filter(Boolean);
+    if (broken.length > 0) throw new Error(`acp-load invariants broken: ${broken.join("; ")}`);
     return report;
   } finally {
     for (const child of children) child.kill("SIGTERM");

@@ -4,7 +4,6 @@ import { env } from "../env.server";
 import { incrementCounter } from "../ops/metrics.server";
 import {
   hitRateLimit,
-  MemoryCounterStore,
   parseRateLimits,
   SqlCounterStore,
   type CounterStore,
@@ -19,27 +18,12 @@ import { AcpError } from "./errors";
  * allows short bursts, the per-minute one caps the sustained rate) and per client address for
  * public endpoints. Over a limit, 429 with `Retry-After` and an ACP `Error`.
  *
- * Counters belong in the database so the limit holds across instances: the `RateLimitCounter`
- * table (docs/decisions/009). Until its migration exists, counting falls back to this process's
- * memory, which makes the effective limit N × the configured one on N instances.
+ * Counters live in the `RateLimitCounter` table, shared by every instance, so the limit holds
+ * across them (docs/decisions/009).
  */
 
-let chosen: Promise<CounterStore> | undefined;
-
-function counterStore(): Promise<CounterStore> {
-  chosen ??= SqlCounterStore.available(prisma).then((available) => {
-    if (available) return new SqlCounterStore(prisma);
-    console.warn(
-      JSON.stringify({
-        level: "warn",
-        msg: "rate_limit.per_instance",
-        detail: "RateLimitCounter table missing: limits are counted per instance",
-      }),
-    );
-    return new MemoryCounterStore();
-  });
-  return chosen;
-}
+let store: CounterStore | undefined;
+const counterStore = (): CounterStore => (store ??= new SqlCounterStore(prisma));
 
 let agentLimits: Limit[] | undefined;
 
@@ -50,7 +34,7 @@ let agentLimits: Limit[] | undefined;
 export async function enforceAgentRateLimit(auth: AuthenticatedAgent): Promise<void> {
   tagRequestShop(auth.shop);
   agentLimits ??= parseRateLimits(env().ACP_RATE_LIMITS);
-  const verdict = await hitRateLimit(`acp:key:${auth.keyId}`, agentLimits, await counterStore());
+  const verdict = await hitRateLimit(`acp:key:${auth.keyId}`, agentLimits, counterStore());
   if (verdict.allowed) return;
   incrementCounter("acp_rate_limited_total", "Requests refused with 429, by limit scope.", {
     scope: "agent_key",
@@ -58,24 +42,32 @@ export async function enforceAgentRateLimit(auth: AuthenticatedAgent): Promise<v
   throw rateLimited(verdict);
 }
 
-/** Limits for unauthenticated public endpoints (discovery, feed pulls), per client address. */
-export const PUBLIC_IP_LIMITS: Limit[] = [
-  { max: 20, windowMs: 1000 },
-  { max: 300, windowMs: 60_000 },
-];
+/**
+ * Per client address limits of the unauthenticated routes. Discovery: DISCOVERY_RATE_LIMITS
+ * (20/s, 300/min). Feed pulls: FEED_RATE_LIMITS (60/s, 1200/min): an agent platform fetching a
+ * sharded feed makes one request per shard in a burst and may poll the index; a token guesser
+ * makes thousands.
+ */
+export type PublicScope = "discovery" | "feed";
+
+const publicLimits: Partial<Record<PublicScope, Limit[]>> = {};
+
+function limitsFor(scope: PublicScope): Limit[] {
+  return (publicLimits[scope] ??= parseRateLimits(
+    scope === "discovery" ? env().DISCOVERY_RATE_LIMITS : env().FEED_RATE_LIMITS,
+  ));
+}
 
 /**
  * Per-address limit for an unauthenticated route; returns the 429 to send, or null to go on.
- * The address is the peer server.mjs saw: behind a load balancer that is the balancer's, so this
- * needs the proxy's client address (trust proxy) before it is wired to a public route.
+ * The address is the one server.mjs settled on: the TCP peer, or with TRUST_PROXY=<hops> the
+ * client named by the trusted proxies in X-Forwarded-For (never what the client wrote itself).
  */
-export async function limitByClientAddress(
-  scope: string,
-  limits: Limit[] = PUBLIC_IP_LIMITS,
-): Promise<Response | null> {
+export async function limitByClientAddress(scope: PublicScope): Promise<Response | null> {
+  const limits = limitsFor(scope);
   const address = currentRequest()?.clientAddress;
   if (!address) return null;
-  const verdict = await hitRateLimit(`${scope}:ip:${address}`, limits, await counterStore());
+  const verdict = await hitRateLimit(`${scope}:ip:${address}`, limits, counterStore());
   if (verdict.allowed) return null;
   incrementCounter("acp_rate_limited_total", "Requests refused with 429, by limit scope.", { scope });
   const error = rateLimited(verdict);

@@ -15,6 +15,8 @@ import { recoverStalledCompletions } from "../checkout/complete.server";
 import { expireDueSessions } from "../checkout/expiry.server";
 import { deliverAgentEvent } from "../orders/deliver.server";
 import { handleShopifyOrderEvent } from "../orders/shopify-updates.server";
+import prisma from "../db.server";
+import { sweepRateLimitCounters } from "../ops/rate-counters.server";
 import { reencryptSecretsJob } from "../ops/reencrypt-secrets.server";
 import {
   runCustomerRedact,
@@ -67,6 +69,10 @@ export const jobHandlers: Record<string, JobHandler> = {
   "privacy.shop.redact": runShopRedact,
   "shop.uninstalled": runShopUninstalled,
   "privacy.retention_purge": runRetentionPurge,
+  // Rate-limit counters of ended windows (app/ops/rate-counters.server.ts).
+  "ops.rate_limit_sweep": periodic(60_000, async () => {
+    await sweepRateLimitCounters(prisma);
+  }),
   // Re-seals stored secrets with the first APP_ENCRYPTION_KEYS key (also a CLI, app/ops).
   "ops.reencrypt_secrets": reencryptSecretsJob,
 };
@@ -78,6 +84,7 @@ const PERIODIC_KINDS = [
   "catalog.reconcile",
   FEED_PUSH_SCHEDULE_JOB,
   "privacy.retention_purge",
+  "ops.rate_limit_sweep",
 ];
 
 let timer: NodeJS.Timeout | undefined;

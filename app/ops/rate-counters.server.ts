@@ -4,7 +4,8 @@ import type { PrismaClient } from "@prisma/client";
  * Fixed-window request counters for rate limits (app/acp/rate-limit.server.ts uses them). Each
  * limit (`100/s`, `3000/m`) counts hits per key in the current window and refuses once the count
  * passes the limit, until the window ends. Refused requests count too, so hammering does not help.
- * Where the counts live is a `CounterStore`: the database (shared by all instances) or memory.
+ * Where the counts live is a `CounterStore`: the database (shared by all instances; what the app
+ * uses) or memory (unit tests, one process).
  */
 
 export interface Limit {
@@ -70,17 +71,18 @@ export class MemoryCounterStore implements CounterStore {
 
 /**
  * Counters in the `RateLimitCounter` table: an upsert per window, atomic in SQLite and PostgreSQL
- * alike (`ON CONFLICT … DO UPDATE … RETURNING`), so concurrent requests on
- * any instance each see a distinct count. Raw SQL because the model is not in the Prisma schema yet.
+ * alike (`INSERT … ON CONFLICT … DO UPDATE … RETURNING`), so concurrent requests on any instance
+ * each see a distinct count. Prisma's `upsert` would read then write on some paths; this is one
+ * statement. Expired rows are deleted by the periodic `ops.rate_limit_sweep` job.
  */
 export class SqlCounterStore implements CounterStore {
   readonly shared = true;
   constructor(private readonly db: PrismaClient) {}
 
-  async increment(hits: Hit[], now: number): Promise<number[]> {
+  async increment(hits: Hit[]): Promise<number[]> {
     // One statement per window. A template tag, not Prisma.sql/Prisma.join: those helpers come
     // from the SQLite client's runtime and the PostgreSQL client does not recognise them.
-    const counts = await Promise.all(
+    return Promise.all(
       hits.map(async (hit) => {
         const [row] = await this.db.$queryRaw<{ count: number | bigint }[]>`
           INSERT INTO "RateLimitCounter" ("key", "windowStart", "count", "expiresAt")
@@ -90,22 +92,13 @@ export class SqlCounterStore implements CounterStore {
         return Number(row.count);
       }),
     );
-    // Old windows are dead weight; a rare sweep keeps the table to the last few minutes.
-    if (Math.random() < 0.002) {
-      await this.db.$executeRaw`DELETE FROM "RateLimitCounter" WHERE "expiresAt" < ${BigInt(now)}`;
-    }
-    return counts;
   }
+}
 
-  /** Whether the table exists with the expected columns. */
-  static async available(db: PrismaClient): Promise<boolean> {
-    try {
-      await db.$queryRaw`SELECT "key", "windowStart", "count", "expiresAt" FROM "RateLimitCounter" WHERE 1 = 0`;
-      return true;
-    } catch {
-      return false;
-    }
-  }
+/** Deletes counters whose window is over (the `ops.rate_limit_sweep` job). Returns how many. */
+export async function sweepRateLimitCounters(db: PrismaClient, now = Date.now()): Promise<number> {
+  const swept = await db.rateLimitCounter.deleteMany({ where: { expiresAt: { lt: BigInt(now) } } });
+  return swept.count;
 }
 
 /** Counts one request against `bucket` under every limit; refused if any limit is passed. */

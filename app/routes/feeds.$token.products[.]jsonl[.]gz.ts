@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { limitByClientAddress } from "../acp/rate-limit.server";
 import { feedResponse } from "../catalog/serve.server";
 
 // The shop's pull feed as JSON Lines (OpenAI file-upload rows), gzip; the token in the path names the shop.
-export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  feedResponse(request, params.token ?? "", "jsonl");
+// Limited per client address before the token is looked up: no guessing tokens by volume.
+export const loader = async ({ request, params }: LoaderFunctionArgs) =>
+  (await limitByClientAddress("feed")) ?? feedResponse(request, params.token ?? "", "jsonl");

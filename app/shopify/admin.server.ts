@@ -1,3 +1,4 @@
+import { env } from "../env.server";
 import { unauthenticated } from "../shopify.server";
 import { StoreUnavailableError } from "../checkout/gateway";
 
@@ -13,7 +14,9 @@ interface GraphqlErrorLike {
 /**
  * Runs one Admin GraphQL operation for a shop with its offline session. Throttling (cost-based
  * `THROTTLED`) and transient 5xx/network failures are retried with backoff; anything still failing
- * becomes StoreUnavailableError (the ACP layer answers 503 + Retry-After). A GraphQL validation
+ * becomes StoreUnavailableError (the ACP layer answers 503 + Retry-After). Each try may take
+ * SHOPIFY_ADMIN_TIMEOUT_MS, response body included; a timeout counts as a transient failure (the
+ * callers' mutations are idempotent or checked before they are sent again). A GraphQL validation
  * error is a bug in our document and is rethrown as is.
  *
  * `retryTransient: false` is for mutations Shopify offers no idempotency key for (orderCreate):
@@ -31,7 +34,11 @@ export async function adminGraphql<T>(
   let lastError: unknown;
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
     try {
-      const response = await admin.graphql(query, { variables });
+      // The signal also covers reading the body: a response that stalls midway times out too.
+      const response = await admin.graphql(query, {
+        variables,
+        signal: AbortSignal.timeout(env().SHOPIFY_ADMIN_TIMEOUT_MS),
+      });
       const payload = (await response.json()) as { data?: T; errors?: GraphqlErrorLike[] };
       if (payload.errors?.length) {
         if (payload.errors.some((error) => error.extensions?.code === "THROTTLED")) {
@@ -113,8 +120,19 @@ function isThrottled(error: unknown): boolean {
   return list.some((item: GraphqlErrorLike) => item?.extensions?.code === "THROTTLED");
 }
 
+/** AbortSignal.timeout's TimeoutError, possibly wrapped by the client library as its cause. */
+function isTimeout(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const name = (current as { name?: string }).name;
+    if (name === "TimeoutError" || name === "AbortError") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return /aborted due to timeout|operation was aborted/i.test(String((error as Error)?.message ?? ""));
+}
+
 function isTransient(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true;
+  if (isTimeout(error)) return true;
   if (error instanceof Response) return error.status >= 500 || error.status === 429;
   const message = String((error as Error)?.message ?? "");
   const status = (error as { response?: { status?: number } })?.response?.status;

@@ -109,14 +109,16 @@ describe("per agent key rate limit", () => {
     expect(replayed.headers["idempotent-replayed"]).toBe("true");
   });
 
-  it("counts refusals in /metrics and says in the log that counting is per instance for now", async () => {
+  it("counts refusals in /metrics, in the shared table", async () => {
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     const line = metrics
       .split("\n")
       .find((entry) => entry.startsWith('acp_rate_limited_total{scope="agent_key"}'));
     expect(Number(line?.split(" ")[1])).toBeGreaterThan(0);
-    // Until the RateLimitCounter migration exists (docs/decisions/009).
-    expect(app.output()).toContain('"msg":"rate_limit.per_instance"');
+    // The counts are rows of RateLimitCounter (shared by every instance), one per key and window.
+    const counters = await db.rateLimitCounter.findMany({ where: { key: { startsWith: "acp:key:" } } });
+    expect(counters.length).toBeGreaterThan(0);
+    expect(Math.max(...counters.map((row) => row.count))).toBeGreaterThan(8);
   });
 });
 
