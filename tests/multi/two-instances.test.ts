@@ -287,6 +287,15 @@ describe("two instances on one PostgreSQL", () => {
       SELECT task_identifier, attempts, max_attempts FROM graphile_worker.jobs
       WHERE task_identifier = 'agent_event.deliver' OR attempts >= max_attempts`;
     expect(leftovers).toEqual([]);
+    // /metrics and /readyz read graphile-worker's queue: the periodic jobs are there, none dead.
+    const metrics = await (await fetch(`${instances[survivor].url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /^acp_jobs\{kind="maintenance\.recover_completions",status="(queued|running)"\} 1$/m,
+    );
+    expect(metrics).not.toMatch(/^acp_jobs\{[^}]*status="dead"\}/m);
+    const ready = await fetch(`${instances[survivor].url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: "ready", database: "ok" });
   }, 90_000);
 
   it("uninstall drops the shop's waiting jobs from graphile-worker's queue; shop/redact leaves none", async () => {
