@@ -214,6 +214,8 @@ if (runsJobs) {
     pollMs: Number(process.env.JOB_POLL_MS || 1000),
     concurrency: Number(process.env.JOB_CONCURRENCY || 2),
   });
+} else {
+  await build.entry.module.prepareJobQueue();
 }
 
 const server = app.listen(port, host, () => {

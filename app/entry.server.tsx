@@ -8,7 +8,7 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 export const streamTimeout = 5000;
 
 // server.mjs starts the background worker through the build's entry module.
-export { startJobWorker, stopJobWorker } from "./jobs/registry.server";
+export { prepareJobQueue, startJobWorker, stopJobWorker } from "./jobs/registry.server";
 
 export default async function handleRequest(
   request: Request,

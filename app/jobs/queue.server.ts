@@ -111,7 +111,7 @@ export interface CancelQueuedJobs {
 export async function cancelQueuedJobs(db: Db, options: CancelQueuedJobs): Promise<number> {
   const keep = options.keepKindPrefixes ?? [];
   if (usesPostgresQueue()) {
-    const before = options.before ?? new Date(8.64e15);
+    const before = options.before ?? null;
     const patterns = keep.map((prefix) => `${prefix}%`);
     // graphile-worker's complete_jobs deletes the unlocked ones among the ids: its API for "drop".
     const removed = await db.$queryRaw<{ id: bigint }[]>`
@@ -119,7 +119,7 @@ export async function cancelQueuedJobs(db: Db, options: CancelQueuedJobs): Promi
         SELECT j.id FROM graphile_worker._private_jobs j
         JOIN graphile_worker._private_tasks t ON t.id = j.task_id
         WHERE j.payload->>'shop' = ${options.shop}
-          AND j.created_at < ${before}::timestamptz
+          AND (${before}::timestamptz IS NULL OR j.created_at < ${before}::timestamptz)
           AND j.locked_at IS NULL
           AND (${options.includeFinished ?? false} OR j.attempts < j.max_attempts)
           AND NOT (t.identifier LIKE ANY (${patterns}::text[]))

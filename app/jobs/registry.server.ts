@@ -25,7 +25,7 @@ import {
   runShopRedact,
   runShopUninstalled,
 } from "../privacy/jobs.server";
-import { startGraphileWorker, stopGraphileWorker } from "./graphile.server";
+import { migrateGraphileWorker, startGraphileWorker, stopGraphileWorker } from "./graphile.server";
 import { usesPostgresQueue } from "./queue.server";
 import { periodic, runDueJobs, schedulePeriodic, type JobHandler } from "./worker.server";
 
@@ -126,6 +126,14 @@ export async function startJobWorker(options: { pollMs?: number; concurrency?: n
     }
   }, pollMs);
   timer.unref();
+}
+
+/**
+ * For an instance that runs no jobs (JOB_WORKER=0): it still enqueues them, so on PostgreSQL
+ * graphile-worker's schema must exist even if no worker instance has started yet.
+ */
+export async function prepareJobQueue(): Promise<void> {
+  if (usesPostgresQueue()) await migrateGraphileWorker();
 }
 
 /** Stops taking new jobs; on PostgreSQL waits for the running ones to finish (graceful shutdown). */

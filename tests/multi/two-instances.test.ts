@@ -12,10 +12,12 @@ import { startShopifySandbox, type ShopifySandbox } from "../../sandbox/shopify-
 import { DEMO_ACCOUNT_ID, DEMO_RESTRICTED_KEY } from "../../sandbox/stripe/accounts";
 import { startStripeSandbox, type StripeSandbox } from "../../sandbox/stripe/server";
 import { startWebhookReceiver, type WebhookReceiver } from "../../sandbox/agent/webhook-receiver";
+import { createHash, randomUUID } from "node:crypto";
 import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
 import { APP_WEBHOOKS } from "../support/acp-stack";
 import { startAppServer, TEST_API_SECRET, TEST_ENCRYPTION_KEYS, type AppServer } from "../support/app-server";
 import { itemId } from "../support/catalog";
+import { sendShopifyWebhook } from "../support/shopify-webhook";
 import { freshPostgresDatabase } from "../support/postgres-db";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,6 +36,8 @@ let databaseUrl: string;
 let instances: AppServer[];
 let apiKey: string;
 let env: Record<string, string>;
+/** The instance still alive after the kill tests. */
+let survivor = 1;
 const version = "2026-04-17" as const;
 const build = buildRequests(version);
 const buyer = { first_name: "Alan", last_name: "Turing", email: "alan@example.com" };
@@ -251,7 +255,7 @@ describe("two instances on one PostgreSQL", () => {
     const holder = instances.findIndex((instance, index) => index > 0 && instance.output().includes(held));
     expect([a, b]).toContain(holder);
     await instances[holder].kill!();
-    const survivor = holder === a ? b : a;
+    survivor = holder === a ? b : a;
 
     // The survivor frees the dead worker's job (graphile-worker alone would wait four hours) and delivers.
     const delivered = await agentWebhook.waitFor(
@@ -276,14 +280,85 @@ describe("two instances on one PostgreSQL", () => {
       expect(acceptedDeliveries(event.id), `${event.type} ${event.id}`).toHaveLength(1);
     }
     expect(agentWebhook.duplicates()).toEqual([]);
-    // Nothing is left in the queue but the periodic jobs, and nothing gave up.
+    // No delivery is left in graphile-worker's queue, and nothing gave up (the dead letter is empty).
     const leftovers = await db.$queryRaw<
       { task_identifier: string; attempts: number; max_attempts: number }[]
     >`
       SELECT task_identifier, attempts, max_attempts FROM graphile_worker.jobs
-      WHERE key IS NULL OR key NOT LIKE 'periodic:%'`;
+      WHERE task_identifier = 'agent_event.deliver' OR attempts >= max_attempts`;
     expect(leftovers).toEqual([]);
+    // /metrics and /readyz read graphile-worker's queue: the periodic jobs are there, none dead.
+    const metrics = await (await fetch(`${instances[survivor].url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /^acp_jobs\{kind="maintenance\.recover_completions",status="(queued|running)"\} 1$/m,
+    );
+    expect(metrics).not.toMatch(/^acp_jobs\{[^}]*status="dead"\}/m);
+    const ready = await fetch(`${instances[survivor].url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: "ready", database: "ok" });
   }, 90_000);
+
+  it("uninstall drops the shop's waiting jobs from graphile-worker's queue; shop/redact leaves none", async () => {
+    const url = instances[survivor].url;
+    // Work for the shop due in an hour, queued as the product webhook queues it.
+    const [queued] = await db.$queryRaw<{ id: bigint }[]>`SELECT id FROM graphile_worker.add_job(
+      'catalog.product_changed',
+      payload => ${JSON.stringify({ shop: DEMO_SHOP, payload: { productId: "gid://shopify/Product/1" } })}::json,
+      run_at => now() + interval '1 hour')`;
+    const stillQueued = async () =>
+      (await db.$queryRaw<{ id: bigint }[]>`SELECT id FROM graphile_worker.jobs WHERE id = ${queued.id}`)
+        .length > 0;
+    const shopJobs = () =>
+      db.$queryRaw<{ task_identifier: string }[]>`
+        SELECT j.task_identifier FROM graphile_worker.jobs j
+        JOIN graphile_worker._private_jobs p ON p.id = j.id
+        WHERE p.payload->>'shop' = ${DEMO_SHOP}`;
+    expect(await stillQueued()).toBe(true);
+
+    const uninstalled = await sendShopifyWebhook(url, {
+      path: "/webhooks/app/uninstalled",
+      topic: "app/uninstalled",
+      shop: DEMO_SHOP,
+      payload: { id: 1, domain: DEMO_SHOP },
+      secret: TEST_API_SECRET,
+    });
+    expect(uninstalled.status).toBe(200);
+    // shop.uninstalled ran (graphile-worker deletes a job once it succeeds) and dropped the queued work.
+    // (A full sync step already under way may still re-arm once; its next step sees the uninstall.)
+    await waitUntil(
+      async () =>
+        !(await stillQueued()) &&
+        (await shopJobs()).every((job) => job.task_identifier === "catalog.full_sync"),
+      60_000,
+    );
+    expect(
+      (await db.agentApiKey.findMany({ where: { shop: DEMO_SHOP } })).every((key) => key.revokedAt),
+    ).toBe(true);
+
+    const webhookId = randomUUID();
+    const redact = await sendShopifyWebhook(url, {
+      path: "/webhooks/compliance",
+      topic: "shop/redact",
+      shop: DEMO_SHOP,
+      payload: { shop_id: 1, shop_domain: DEMO_SHOP },
+      secret: TEST_API_SECRET,
+      webhookId,
+    });
+    expect(redact.status).toBe(200);
+    const record = await waitUntil(
+      async () => (await db.privacyRequest.findUnique({ where: { id: webhookId } })) ?? null,
+      60_000,
+    );
+    expect(record).toMatchObject({
+      topic: "shop/redact",
+      status: "done",
+      shop: `sha256:${createHash("sha256").update(DEMO_SHOP).digest("hex")}`,
+    });
+    // Nothing in the queue names the shop any more.
+    await waitUntil(async () => (await shopJobs()).length === 0, 60_000);
+    expect(await db.checkoutSession.count({ where: { shop: DEMO_SHOP } })).toBe(0);
+    expect(await db.shop.count({ where: { domain: DEMO_SHOP } })).toBe(0);
+  }, 150_000);
 });
 
 /** The app sends each order event's id as Request-Id. */
