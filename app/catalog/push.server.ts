@@ -129,7 +129,13 @@ function networkFailure(error: unknown, timeoutMs: number): PushError {
 
 function authHeaders(destination: FeedDestination): Record<string, string> {
   if (!destination.secretEncrypted) return {};
-  const secret = decryptSecret(destination.secretEncrypted);
+  let secret: string;
+  try {
+    secret = decryptSecret(destination.secretEncrypted);
+  } catch {
+    // Sealed with a key no longer configured: retrying cannot help, the merchant must enter it again.
+    throw new PushError("The stored secret cannot be decrypted; enter it again in the destination.", false);
+  }
   const name = destination.authHeader || "Authorization";
   // A bare secret in Authorization is a bearer token; a value with its own scheme is sent as is.
   const value =

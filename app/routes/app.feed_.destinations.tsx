@@ -76,11 +76,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const id = String(form.get("id") ?? "");
-  let result: ActionResult<{ message?: string }>;
+  let result: ActionResult<{ message?: string; pushed?: { id: string; requestedAt: string } }>;
+  const requestedAt = new Date().toISOString();
   try {
     if (intent === "create") {
-      await createDestination(shop, inputFrom(form));
-      result = { ok: true, intent, message: "Destination added; its first push is queued." };
+      const created = await createDestination(shop, inputFrom(form));
+      result = {
+        ok: true,
+        intent,
+        message: "Destination added; its first push is queued.",
+        pushed: { id: created, requestedAt },
+      };
     } else if (intent === "update") {
       result = (await updateDestination(shop, id, inputFrom(form)))
         ? { ok: true, intent, message: "Destination saved." }
@@ -101,7 +107,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const outcome = await pushNow(shop, id);
       result =
         outcome === "queued"
-          ? { ok: true, intent, message: "Push queued; it shows in the history when it has run." }
+          ? {
+              ok: true,
+              intent,
+              message: "Push queued; it shows in the history when it has run.",
+              pushed: { id, requestedAt },
+            }
           : failure(
               intent,
               {},
@@ -182,9 +193,20 @@ export default function FeedDestinations() {
     if (result?.ok && (result.intent === "create" || result.intent === "update")) setDraft(null);
   }, [result]);
 
-  const active =
-    deliveries.some((d) => d.status === "running" || d.status === "retrying") ||
-    (result?.ok && (result.intent === "push" || result.intent === "create"));
+  // Refresh while a push is under way, or until the one just requested has finished (for at most
+  // two minutes: a push waiting on a long Retry-After shows up on the next visit).
+  const pushed = result?.ok ? result.pushed : undefined;
+  const awaitingPushed =
+    pushed !== undefined &&
+    Date.now() - Date.parse(pushed.requestedAt) < 120_000 &&
+    !deliveries.some(
+      (d) =>
+        d.destinationId === pushed.id &&
+        d.startedAt >= pushed.requestedAt &&
+        d.status !== "running" &&
+        d.status !== "retrying",
+    );
+  const active = awaitingPushed || deliveries.some((d) => d.status === "running");
   useEffect(() => {
     if (!active) return;
     const timer = setTimeout(revalidate, POLL_MS);

@@ -30,7 +30,8 @@ beforeAll(async () => {
     appPath: "/app/feed",
   });
   await admin.app.getByRole("heading", { name: "Product feed", level: 1 }).waitFor();
-});
+  // The stack, a first full sync and Chromium on a shared 2-core machine.
+}, 240_000);
 
 afterEach(async (context) => {
   if (context.task.result?.state === "fail" && admin) {

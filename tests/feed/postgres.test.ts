@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
+import { startFeedReceiver } from "../../sandbox/agent/feed-receiver";
 import { DEMO_SHOP, EU_SHOP } from "../../sandbox/shopify-admin/fixtures/catalog";
+import { TEST_ENCRYPTION_KEYS } from "../support/app-server";
 import { freshPostgresDatabase } from "../support/postgres-db";
 import { fetchJsonlFeed, finishedFullSync, startFeedStack, waitFor, type FeedStack } from "./feed-stack";
 
 /**
  * The feed on PostgreSQL with two app instances sharing it: one full sync per shop however many
  * workers poll, the same feed from either instance, webhook updates, and shards (keyset paging under
- * PostgreSQL's collation).
+ * PostgreSQL's collation), and a Feed API push queued on graphile-worker by a change.
  */
 let stack: FeedStack;
 
@@ -62,5 +65,43 @@ describe("feed on PostgreSQL, two instances", () => {
       keys.push(...rows.map((row) => `${row.item_id}|${row.target_countries}`));
     }
     expect(new Set(keys).size).toBe(129);
+  });
+
+  it("pushes a change to a Feed API destination through the PostgreSQL queue, creating one feed", async () => {
+    const agent = await startFeedReceiver();
+    try {
+      await stack.db.feedDestination.create({
+        data: {
+          id: "fdst_pg",
+          shop: DEMO_SHOP,
+          name: "Agent",
+          kind: "feed_api",
+          url: agent.origin,
+          market: "united-states",
+          secretEncrypted: encryptSecret(agent.token, parseKeyRing(TEST_ENCRYPTION_KEYS)),
+          nextPushAt: new Date(Date.now() + 24 * 60 * 60_000),
+        },
+      });
+      const pourOver = [...stack.shopify.shops.get(DEMO_SHOP)!.products.values()].find(
+        (product) => product.title === "Ceramic Pour-Over Set",
+      )!;
+      stack.shopify.control.updateProduct(pourOver.id, { title: "Ceramic Pour-Over Set (PG)" });
+      const delivery = await waitFor(
+        "the push after the change",
+        async () =>
+          stack.db.feedDelivery.findFirst({ where: { destinationId: "fdst_pg", status: "succeeded" } }),
+        60_000,
+      );
+      expect(delivery.trigger).toBe("change");
+      expect(agent.feeds()).toHaveLength(1);
+      const expected = await stack.db.feedProduct.findMany({
+        where: { shop: DEMO_SHOP, market: "united-states" },
+      });
+      const received = agent.products(agent.feeds()[0].id)!;
+      expect(new Set(received.map((p) => p.id))).toEqual(new Set(expected.map((row) => row.productId)));
+      expect(received.find((p) => p.title === "Ceramic Pour-Over Set (PG)")).toBeDefined();
+    } finally {
+      await agent.close();
+    }
   });
 });
