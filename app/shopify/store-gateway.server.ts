@@ -1,7 +1,15 @@
 import type { Quote, QuoteRequest, ShopInfo, StoreGateway, VariantFacts } from "../checkout/gateway";
 import type { PolicyLink } from "../checkout/model";
 import { allocate, toMinorUnits } from "../lib/money";
+import prisma from "../db.server";
 import { adminGraphql } from "./admin.server";
+
+/**
+ * How long checkout trusts its copy of the shop's name, currencies, ship-to countries and policy
+ * links. Every create and update needs them; the shop/update webhook clears the copy sooner, and
+ * policy edits (which send no webhook) show within this time.
+ */
+const SHOP_INFO_TTL_MS = 5 * 60_000;
 
 const SHOP_INFO = `#graphql
   query AcpShopInfo {
@@ -248,19 +256,19 @@ export class ShopifyQuoteRejected extends Error {
 /** The store as Shopify's Admin API (2026-04) describes and prices it. */
 export const shopifyStoreGateway: StoreGateway = {
   async shopInfo(shop): Promise<ShopInfo> {
-    const data = await adminGraphql<ShopInfoData>(shop, SHOP_INFO);
-    const links: PolicyLink[] = [];
-    for (const policy of data.shop.shopPolicies) {
-      const type = POLICY_LINK_TYPES[policy.type];
-      if (type && policy.url) links.push({ type, url: policy.url, title: policy.title || null });
+    const cached = await prisma.shop.findUnique({
+      where: { domain: shop },
+      select: { info: true, infoFetchedAt: true },
+    });
+    if (cached?.info && cached.infoFetchedAt && Date.now() - cached.infoFetchedAt.getTime() < SHOP_INFO_TTL_MS) {
+      return JSON.parse(cached.info) as ShopInfo;
     }
-    return {
-      name: data.shop.name,
-      currency: data.shop.currencyCode.toLowerCase(),
-      presentmentCurrencies: data.shop.enabledPresentmentCurrencies.map((code) => code.toLowerCase()),
-      shipsToCountries: data.shop.shipsToCountries,
-      links,
-    };
+    const info = await fetchShopInfo(shop);
+    await prisma.shop.updateMany({
+      where: { domain: shop },
+      data: { info: JSON.stringify(info), infoFetchedAt: new Date() },
+    });
+    return info;
   },
 
   async lookupVariants(shop, variantIds) {
@@ -405,3 +413,20 @@ export const shopifyStoreGateway: StoreGateway = {
     }
   },
 };
+
+/** The shop facts checkout needs, read from Shopify. */
+async function fetchShopInfo(shop: string): Promise<ShopInfo> {
+  const data = await adminGraphql<ShopInfoData>(shop, SHOP_INFO);
+  const links: PolicyLink[] = [];
+  for (const policy of data.shop.shopPolicies) {
+    const type = POLICY_LINK_TYPES[policy.type];
+    if (type && policy.url) links.push({ type, url: policy.url, title: policy.title || null });
+  }
+  return {
+    name: data.shop.name,
+    currency: data.shop.currencyCode.toLowerCase(),
+    presentmentCurrencies: data.shop.enabledPresentmentCurrencies.map((code) => code.toLowerCase()),
+    shipsToCountries: data.shop.shipsToCountries,
+    links,
+  };
+}

@@ -19,6 +19,11 @@ export const onScopesUpdate: WebhookHandler = async ({ tx, shop, payload }) => {
   await tx.shop.updateMany({ where: { domain: shop }, data: { scopes: current } });
 };
 
+/** shop/update: checkout's copy of the shop's name, currencies and countries is read again. */
+export const onShopUpdate: WebhookHandler = async ({ tx, shop }) => {
+  await tx.shop.updateMany({ where: { domain: shop }, data: { info: null, infoFetchedAt: null } });
+};
+
 /** products/create|update|delete: re-read the product later; the payload is not trusted for order. */
 export const onProductChange: WebhookHandler = async ({
   tx,

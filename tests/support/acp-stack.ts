@@ -27,6 +27,7 @@ import { freshSqliteUrl, testPrisma } from "./database";
 export const APP_WEBHOOKS: Record<string, string> = {
   "app/uninstalled": "/webhooks/app/uninstalled",
   "app/scopes_update": "/webhooks/app/scopes_update",
+  "shop/update": "/webhooks/shop/update",
   "products/create": "/webhooks/products",
   "products/update": "/webhooks/products",
   "products/delete": "/webhooks/products",
