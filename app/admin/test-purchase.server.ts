@@ -56,13 +56,13 @@ export async function testPurchaseReadiness(shop: string): Promise<TestPurchaseR
     }),
   ]);
   const products: TestProduct[] = [];
-  for (const item of items) {
+  for (const item of preferSampleCurrency(items)) {
     if (products.length >= PRODUCT_CHOICES) break;
     if (products.some((product) => product.itemId === item.itemId)) continue; // one row per market
     products.push({
       itemId: item.itemId,
       title: titleOf(item.row) ?? item.itemId,
-      currency: item.currency ?? "usd",
+      currency: (item.currency ?? "usd").toLowerCase(),
     });
   }
   let lastTestOrder: TestPurchaseReadiness["lastTestOrder"] = null;
@@ -86,6 +86,16 @@ export async function testPurchaseReadiness(shop: string): Promise<TestPurchaseR
     products,
     lastTestOrder,
   };
+}
+
+/**
+ * The sample address is in the US, so an item's USD row (its US market) comes first (a stable
+ * sort keeps the product order); a shop that does not sell in USD buys in its first market's.
+ */
+function preferSampleCurrency<T extends { currency: string | null }>(rows: T[]): T[] {
+  // A row without a currency is in the shop's own currency (a shop with one market).
+  const usd = (row: T) => (row.currency === null ? 1 : row.currency.toLowerCase() === "usd" ? 2 : 0);
+  return [...rows].sort((a, b) => usd(b) - usd(a));
 }
 
 function titleOf(row: string | null): string | null {
@@ -170,11 +180,14 @@ export async function runTestPurchase(
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > 10) {
     return failure("buy", { quantity: "Choose a quantity from 1 to 10." });
   }
-  const item = await prisma.feedItem.findFirst({
+  const rows = await prisma.feedItem.findMany({
     where: { shop, status: "valid", ...(values.itemId ? { itemId: values.itemId } : {}) },
     orderBy: [{ productId: "asc" }, { itemId: "asc" }],
+    take: PRODUCT_CHOICES * 4,
     select: { itemId: true, currency: true },
   });
+  // The item the page offered first (or the one chosen), in the currency the page named.
+  const item = preferSampleCurrency(rows)[0];
   if (!item) {
     return failure(
       "buy",
@@ -209,7 +222,7 @@ export async function runTestPurchase(
       apiKey: issued.key,
       itemId: item.itemId,
       quantity,
-      currency: item.currency ?? "usd",
+      currency: (item.currency ?? "usd").toLowerCase(),
       paymentKey,
     });
     return { ok: true, intent: "buy", outcome };

@@ -177,8 +177,8 @@ export default function TestPurchase() {
                 </Banner>
               ) : (
                 <Banner tone="critical" title="The test purchase stopped">
-                  <Text as="p" data-testid="test-stopped">
-                    {outcome.stoppedBecause}
+                  <Text as="p">
+                    <span data-testid="test-stopped">{outcome.stoppedBecause}</span>
                   </Text>
                 </Banner>
               )}

@@ -51,6 +51,10 @@ let feeSession: Json;
  * issue 7). Real Stripe ids are alphanumeric, like the sandbox's generated ones used here.
  */
 let stripeAccount: string;
+/** The account's secret test key, pasted once on the test purchase page (the restricted key cannot mint tokens). */
+let stripeSecretKey: string;
+/** The session the merchant's test purchase completed. */
+let testSessionId: string;
 let restrictedKey: string;
 let keyWithoutPaymentIntentWrite: string;
 
@@ -61,7 +65,9 @@ beforeAll(async () => {
   await stack.db.agentApiKey.deleteMany({ where: { shop: stack.shop } });
   await stack.db.agent.deleteMany({ where: { shop: stack.shop } });
   tee = itemId(stack.shopify, stack.shop, "Classic Organic Tee", "White", "M");
-  stripeAccount = stack.stripe.accounts.create({ displayName: "E2E merchant" }).id;
+  const account = stack.stripe.accounts.create({ displayName: "E2E merchant" });
+  stripeAccount = account.id;
+  stripeSecretKey = account.secretKey;
   restrictedKey = stack.stripe.accounts.createRestrictedKey(stripeAccount, APP_PERMISSIONS);
   keyWithoutPaymentIntentWrite = stack.stripe.accounts.createRestrictedKey(stripeAccount, [
     "rak_payment_intent_read",
@@ -249,54 +255,6 @@ describe("embedded admin in Chromium", { timeout: 60_000 }, () => {
     ]);
   });
 
-  it("Orders: a purchase completed through ACP is listed with its events, in the funnel and in revenue", async () => {
-    const session = feeSession;
-    const total = totalOf(session, "total")[0].amount as number;
-    const token = stack.stripe.grantSharedPaymentToken(stripeAccount, {
-      maxAmount: total,
-      currency: "usd",
-    });
-    const completed = await stack
-      .client(VERSION, agentKey)
-      .completeCheckout(
-        session.id,
-        build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) ?? undefined }),
-      );
-    expect(completed.status, JSON.stringify(completed.body)).toBe(200);
-    await receiver!.waitFor(
-      (delivery) => delivery.accepted && JSON.stringify(delivery.body).includes(session.id),
-    );
-
-    await goTo("Orders from agents", "Orders from agents");
-    const row = admin.app.getByRole("row").filter({ hasText: session.id });
-    await row.waitFor();
-    expect(await row.textContent()).toContain("Completed");
-    expect(await row.textContent()).toContain("order_create");
-    expect(await row.textContent()).toContain("delivered");
-    const net = total - Math.floor((total * 1000 + 5000) / 10000);
-    expect(await admin.app.getByTestId("revenue-net").textContent()).toBe(`$${(net / 100).toFixed(2)}`);
-    // Two sessions by this agent: the one made with the since revoked key, and this one.
-    await admin.app
-      .getByRole("img", { name: /Sessions created: 2, Ready for payment: 1, Completed: 1/ })
-      .waitFor();
-    await screenshot(admin.page, "08-orders");
-  });
-
-  it("keeps working after the one-minute session token expires: the bridge asks the admin for a new one", async () => {
-    const frame = admin.page.frame({ url: /127\.0\.0\.1/ })!;
-    const tokenRequests: string[] = [];
-    admin.page.on("request", (request) => {
-      if (request.url().endsWith("/admin/apps/_session-token")) tokenRequests.push(request.url());
-    });
-    // Two minutes later, as the browser sees it: the token from the iframe URL has expired.
-    await frame.evaluate(() => {
-      const realNow = Date.now;
-      Date.now = () => realNow() + 120_000;
-    });
-    await goTo("Agentic Commerce", "Agentic Commerce");
-    expect(tokenRequests.length).toBeGreaterThan(0);
-  });
-
   it("Feed: a sync runs with live progress, problems link to the product, the pull URL is shown once and rotates", async () => {
     await goTo("Feed", "Product feed");
     // The app's scheduled reconcile may already have run the first sync; this one is the merchant's.
@@ -341,10 +299,115 @@ describe("embedded admin in Chromium", { timeout: 60_000 }, () => {
     expect((await fetch(rotated)).status).toBe(200);
   });
 
+  it("Test purchase: buys as the built-in agent over the public API, with the fee in its totals, and links the order", async () => {
+    await goTo("Test purchase", "Test purchase");
+    // The restricted key may not mint test tokens: the run stops there and says what is missing.
+    await admin.app.getByRole("button", { name: "Buy as an agent" }).click();
+    await admin.app.getByTestId("test-stopped").getByText("Shared payment granted tokens: Write").waitFor();
+    expect(await admin.app.locator("li[data-step-status]").count()).toBe(4);
+
+    await admin.app.getByLabel("Stripe test secret key for this purchase (optional)").fill(stripeSecretKey);
+    await admin.app.getByRole("button", { name: "Buy as an agent" }).click();
+    await admin.app.getByText("Test order placed").waitFor({ timeout: 30_000 });
+    testSessionId = (await admin.app.getByTestId("test-session-id").textContent())!;
+    const statuses = await admin.app
+      .locator("li[data-step-status]")
+      .evaluateAll((items) => items.map((item) => item.getAttribute("data-step-status")));
+    expect(statuses).toEqual(["201", "200", "200", "200", "200"]);
+    // The merchant's fee is in the totals the app answered to the test agent.
+    await admin.app.getByText("Request and response").nth(2).click();
+    const chosen = (await admin.app.locator("li[data-step-status]").nth(2).textContent())!;
+    expect(chosen).toContain('"display_text": "Service fee"');
+    expect(chosen).toContain('"amount": 250');
+    // No secret reaches the page: the agent key, the pasted Stripe key, the payment token.
+    const html = await admin.app.locator("html").innerHTML();
+    expect(html).not.toMatch(/acp_sk_[A-Za-z0-9]/);
+    expect(html).not.toContain(stripeSecretKey);
+    expect(html).not.toMatch(/spt_[A-Za-z0-9]/);
+    expect(
+      await admin.app.getByLabel("Stripe test secret key for this purchase (optional)").inputValue(),
+    ).toBe("");
+
+    const completion = await stack.db.completion.findUniqueOrThrow({ where: { sessionId: testSessionId } });
+    const orderLink = admin.app.getByRole("link", { name: /^Open order .* in Shopify$/ });
+    expect(await orderLink.getAttribute("href")).toBe(
+      `shopify://admin/orders/${completion.shopifyOrderId!.split("/").pop()}`,
+    );
+    await screenshot(admin.page, "07b-test-purchase");
+    // The test agent's key was revoked when the run ended.
+    expect(
+      await stack.db.agentApiKey.count({
+        where: { shop: stack.shop, agentId: completion.agentId, revokedAt: null },
+      }),
+    ).toBe(0);
+  });
+
+  it("Orders: a purchase completed through ACP is listed with its events, in the funnel and in revenue", async () => {
+    const session = feeSession;
+    const total = totalOf(session, "total")[0].amount as number;
+    const token = stack.stripe.grantSharedPaymentToken(stripeAccount, {
+      maxAmount: total,
+      currency: "usd",
+    });
+    const completed = await stack
+      .client(VERSION, agentKey)
+      .completeCheckout(
+        session.id,
+        build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) ?? undefined }),
+      );
+    expect(completed.status, JSON.stringify(completed.body)).toBe(200);
+    await receiver!.waitFor(
+      (delivery) => delivery.accepted && JSON.stringify(delivery.body).includes(session.id),
+    );
+
+    await goTo("Orders from agents", "Orders from agents");
+    const row = admin.app.getByRole("row").filter({ hasText: session.id });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("Completed");
+    expect(await row.textContent()).toContain("order_create");
+    expect(await row.textContent()).toContain("delivered");
+    // The test purchase is in the list and the funnel, marked as a test; the built-in agent pays no platform fee.
+    const testRow = admin.app.getByRole("row").filter({ hasText: testSessionId });
+    // (Polaris prefixes the badge's text with its tone for screen readers: "Info".)
+    expect(await testRow.textContent()).toMatch(/Test purchases \(admin\)(Info)?Test/);
+    const testTotal = (await stack.db.completion.findUniqueOrThrow({ where: { sessionId: testSessionId } }))
+      .amount;
+    const net = total - Math.floor((total * 1000 + 5000) / 10000) + testTotal;
+    expect(await admin.app.getByTestId("revenue-net").textContent()).toBe(`$${(net / 100).toFixed(2)}`);
+    // Two sessions by this agent (the one made with the since revoked key, and this one) and the two
+    // test runs (the one stopped at the payment token, and the purchase).
+    await admin.app
+      .getByRole("figure", { name: /Sessions created: 4, Ready for payment: 3, Completed: 2/ })
+      .waitFor();
+    await admin.app
+      .getByRole("figure", {
+        name: /Test purchases \(admin\) \(test\): created 2, ready for payment 2, completed 1, canceled 0/,
+      })
+      .waitFor();
+    await admin.app.locator('[data-testid="agent-funnel-chart"][data-chart="drawn"] svg').first().waitFor();
+    await screenshot(admin.page, "08-orders");
+  });
+
+  it("keeps working after the one-minute session token expires: the bridge asks the admin for a new one", async () => {
+    const frame = admin.page.frame({ url: /127\.0\.0\.1/ })!;
+    const tokenRequests: string[] = [];
+    admin.page.on("request", (request) => {
+      if (request.url().endsWith("/admin/apps/_session-token")) tokenRequests.push(request.url());
+    });
+    // Two minutes later, as the browser sees it: the token from the iframe URL has expired.
+    await frame.evaluate(() => {
+      const realNow = Date.now;
+      Date.now = () => realNow() + 120_000;
+    });
+    await goTo("Agentic Commerce", "Agentic Commerce");
+    expect(tokenRequests.length).toBeGreaterThan(0);
+  });
+
   it("Home: the checklist shows what was set up", async () => {
     // The admin's address follows the app, so a reload comes back to the page the merchant was on.
+    await goTo("Orders from agents", "Orders from agents");
     await admin.page.reload();
-    await admin.app.getByRole("heading", { name: "Product feed", level: 1 }).waitFor();
+    await admin.app.getByRole("heading", { name: "Orders from agents", level: 1 }).waitFor();
     await goTo("Agentic Commerce", "Agentic Commerce");
     expect(await stepStatus("stripe")).toBe("done");
     expect(await stepStatus("agent_key")).toBe("done");
