@@ -32,7 +32,12 @@ import {
   type RequestProblem,
 } from "./version-adapter";
 import { adapterFor } from "./versions";
-import { CART_API_VERSIONS, parseCartCreate, parseCartUpdate, serializeCart } from "./versions/cart-2026-04-17";
+import {
+  CART_API_VERSIONS,
+  parseCartCreate,
+  parseCartUpdate,
+  serializeCart,
+} from "./versions/cart-2026-04-17";
 
 export type CheckoutOperation = "create" | "update" | "get" | "cancel" | "complete";
 /** The optional Cart API (rfc.cart.md), served only where the version defines it. */
@@ -104,13 +109,12 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
       );
     }
     if (isCartOperation(operation) && !(CART_API_VERSIONS as readonly string[]).includes(version)) {
+      // The Error of the versions before carts has no supported_versions: the message names them.
       throw new AcpError(
         400,
         "invalid_request",
         "unsupported_api_version",
-        `Carts are not part of API-Version ${version}.`,
-        null,
-        { supportedVersions: CART_API_VERSIONS },
+        `Carts are not part of API-Version ${version}; use API-Version ${CART_API_VERSIONS.join(" or ")}.`,
       );
     }
     const adapter = adapterFor(version);

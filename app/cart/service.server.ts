@@ -54,7 +54,11 @@ export async function getCart(context: CartContext, id: string): Promise<CartOut
 }
 
 /** Full replacement of line items and buyer; re-estimates and refreshes `expires_at` (RFC: SHOULD). */
-export async function updateCart(context: CartContext, id: string, command: CartCommand): Promise<CartOutcome> {
+export async function updateCart(
+  context: CartContext,
+  id: string,
+  command: CartCommand,
+): Promise<CartOutcome> {
   const previous = await loadCart(context, id);
   const cart = await estimate(context, {
     id,
@@ -126,7 +130,12 @@ async function estimate(context: CartContext, input: EstimateInput): Promise<Car
     maxQuantityPerLine: settings?.maxQuantityPerLine ?? DEFAULT_MAX_QUANTITY_PER_LINE,
   });
   if (priceable.length === 0) {
-    throw new AcpError(422, "invalid_request", "out_of_stock", "All requested items are currently unavailable.");
+    throw new AcpError(
+      422,
+      "invalid_request",
+      "out_of_stock",
+      "All requested items are currently unavailable.",
+    );
   }
   const quote: Quote = await context.gateway.quote(context.shop, {
     currency: info.currency,
