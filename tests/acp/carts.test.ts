@@ -253,12 +253,16 @@ describe("ACP carts (2026-04-17)", () => {
     expect((await getCart(cart.id)).body).toEqual(cart);
   });
 
-  it("answers 404 for an expired cart", async () => {
+  it("answers 404 for an expired cart and deletes it with the shop's next cart", async () => {
     const cart = (await createCart({ line_items: [{ id: tee, quantity: 1 }] })).body as Json;
     await stack.db.cart.update({ where: { id: cart.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const expired = await getCart(cart.id);
     expect(expired.status).toBe(404);
     expectValid(expired);
+    expect(await stack.db.cart.count({ where: { id: cart.id } })).toBe(1);
+    // The shop's next cart removes the expired one (buyer data is not kept past the TTL).
+    await createCart({ line_items: [{ id: tee, quantity: 1 }] });
+    expect(await stack.db.cart.count({ where: { id: cart.id } })).toBe(0);
   });
 
   it("refuses carts on versions without the Cart API in that version's Error shape", async () => {
