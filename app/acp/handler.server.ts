@@ -70,7 +70,7 @@ interface AcpRequest {
 }
 
 /**
- * The one entry point of every ACP checkout route: version negotiation, authentication,
+ * The one entry point of every ACP checkout and cart route: version negotiation, authentication,
  * signature, body limits, idempotency, parsing, the domain call, serialization and error mapping.
  * Routes stay one line; nothing version-specific happens outside the adapter.
  */

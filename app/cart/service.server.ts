@@ -153,8 +153,11 @@ async function estimate(context: CartContext, input: EstimateInput): Promise<Car
     const variantId = variantIdFor(line.itemId);
     const variant: VariantFacts | undefined = variantId ? facts.get(variantId) : undefined;
     const quoted = quotedByIndex.get(index);
+    // An item still in the cart keeps its line id; a repeated item gets a fresh one for its second line.
+    const keptId = previousIds.get(line.itemId);
+    previousIds.delete(line.itemId);
     return {
-      id: previousIds.get(line.itemId) ?? newId("li"),
+      id: keptId ?? newId("li"),
       itemId: line.itemId,
       variantId: variant ? variantId : null,
       name: variant?.name ?? null,

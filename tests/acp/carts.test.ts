@@ -163,6 +163,21 @@ describe("ACP carts (2026-04-17)", () => {
     ]);
   });
 
+  it("gives every line its own id, even for an item listed twice", async () => {
+    const cart = (await createCart({ line_items: [{ id: tee, quantity: 1 }] })).body as Json;
+    const replaced = await updateCart(cart.id, {
+      line_items: [
+        { id: tee, quantity: 1 },
+        { id: tee, quantity: 2 },
+      ],
+    });
+    expect(replaced.status).toBe(200);
+    expectValid(replaced);
+    const ids = (replaced.body as Json).line_items.map((line: Json) => line.id);
+    expect(ids[0]).toBe(cart.line_items[0].id);
+    expect(new Set(ids).size).toBe(2);
+  });
+
   it("answers 422 out_of_stock when no requested item is available, and creates nothing", async () => {
     const before = await stack.db.cart.count();
     const refused = await createCart({
