@@ -14,7 +14,8 @@ export function discoveryDocument(requestOrigin: string) {
     api_base_url: base,
     transports: ["rest"],
     capabilities: {
-      services: ["checkout", "orders"],
+      // "carts": the optional Cart API, served for API-Version 2026-04-17 (the latest).
+      services: ["checkout", "orders", "carts"],
       extensions: [
         {
           name: "discount",

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import prisma from "../db.server";
 import { authenticateApiKey, type AuthenticatedAgent } from "../agents/keys.server";
+import { cancelCart, createCart, getCart, updateCart, type CartOutcome } from "../cart/service.server";
 import { StoreUnavailableError } from "../checkout/gateway";
 import {
   cancelCheckout,
@@ -31,8 +32,32 @@ import {
   type RequestProblem,
 } from "./version-adapter";
 import { adapterFor } from "./versions";
+import {
+  CART_API_VERSIONS,
+  parseCartCreate,
+  parseCartUpdate,
+  serializeCart,
+} from "./versions/cart-2026-04-17";
 
-export type AcpOperation = "create" | "update" | "get" | "cancel" | "complete";
+export type CheckoutOperation = "create" | "update" | "get" | "cancel" | "complete";
+/** The optional Cart API (rfc.cart.md), served only where the version defines it. */
+export type CartOperation = "createCart" | "getCart" | "updateCart" | "cancelCart";
+export type AcpOperation = CheckoutOperation | CartOperation;
+
+const CART_OPERATIONS: ReadonlySet<AcpOperation> = new Set<AcpOperation>([
+  "createCart",
+  "getCart",
+  "updateCart",
+  "cancelCart",
+]);
+const isCartOperation = (operation: AcpOperation): operation is CartOperation =>
+  CART_OPERATIONS.has(operation);
+const CART_METHODS: Readonly<Record<CartOperation, string>> = {
+  createCart: "POST",
+  getCart: "GET",
+  updateCart: "PUT",
+  cancelCart: "POST",
+};
 
 /** Request bodies above this are refused before parsing (ACP bodies are a few KB). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -45,7 +70,7 @@ interface AcpRequest {
 }
 
 /**
- * The one entry point of every ACP checkout route: version negotiation, authentication,
+ * The one entry point of every ACP checkout and cart route: version negotiation, authentication,
  * signature, body limits, idempotency, parsing, the domain call, serialization and error mapping.
  * Routes stay one line; nothing version-specific happens outside the adapter.
  */
@@ -53,6 +78,11 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
   const requestId = request.headers.get("request-id")?.slice(0, 200) || `req_${randomUUID()}`;
   const baseHeaders: Record<string, string> = { "Request-Id": requestId, "Cache-Control": "no-store" };
   try {
+    if (isCartOperation(operation) && request.method !== CART_METHODS[operation]) {
+      // GET /carts/{id} and PUT /carts/{id} share a route; any other method is refused.
+      const allow = operation === "getCart" || operation === "updateCart" ? "GET, PUT" : "POST";
+      throw new AcpError(405, "invalid_request", "method_not_allowed", `Use ${allow} here.`, null, { allow });
+    }
     const version = negotiateVersion(request.headers.get("api-version"));
     baseHeaders["API-Version"] = version;
     const auth = await authenticateApiKey(request.headers.get("authorization"));
@@ -78,9 +108,21 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
         { supportedVersions: accepted },
       );
     }
+    if (isCartOperation(operation) && !(CART_API_VERSIONS as readonly string[]).includes(version)) {
+      // The Error of the versions before carts has no supported_versions: the message names them.
+      throw new AcpError(
+        400,
+        "invalid_request",
+        "unsupported_api_version",
+        `Carts are not part of API-Version ${version}; use API-Version ${CART_API_VERSIONS.join(" or ")}.`,
+      );
+    }
     const adapter = adapterFor(version);
-    const isPost = request.method === "POST";
-    const body = isPost ? await readJsonBody(request, operation === "cancel") : undefined;
+    // PUT (cart update) carries a body and an Idempotency-Key like POST.
+    const isPost = request.method === "POST" || request.method === "PUT";
+    const body = isPost
+      ? await readJsonBody(request, operation === "cancel" || operation === "cancelCart")
+      : undefined;
     verifyRequestSignature(auth.agent, body, request.headers);
 
     const idempotencyKey = request.headers.get("idempotency-key");
@@ -91,7 +133,7 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
           400,
           "invalid_request",
           "idempotency_key_required",
-          "Every POST needs an Idempotency-Key header (API-Version 2026-04-17).",
+          `Every ${request.method} needs an Idempotency-Key header (API-Version 2026-04-17).`,
         );
       }
       return respond(await executeAndCommit(auth, adapter, operation, sessionId, body, null), baseHeaders);
@@ -159,7 +201,7 @@ async function executeAndCommit(
 }
 
 interface PendingResponse extends StoredResponse {
-  persist: CheckoutOutcome["persist"];
+  persist: CheckoutOutcome["persist"] | CartOutcome["persist"];
 }
 
 /** Runs the operation; 4xx AcpErrors become responses to store (they are deterministic). */
@@ -178,6 +220,15 @@ async function execute(
       gateway: shopifyStoreGateway,
       now: new Date(),
     };
+    if (isCartOperation(operation)) {
+      const outcome = await runCart(context, operation, sessionId ?? "", body);
+      return {
+        status: successStatus(operation, auth),
+        body: serializeCart(outcome.cart),
+        headers: {},
+        persist: outcome.persist,
+      };
+    }
     const outcome = await run(context, adapter, operation, sessionId ?? "", body);
     const serialized = adapter.serializeSession(outcome.session, {
       paymentMerchantId: outcome.session.payment?.merchantId ?? null,
@@ -198,7 +249,7 @@ async function execute(
 
 /** 201 for create; complete is 200 per the spec, or 201 for agents configured so (ADR 004). */
 function successStatus(operation: AcpOperation, auth: AuthenticatedAgent): number {
-  if (operation === "create") return 201;
+  if (operation === "create" || operation === "createCart") return 201;
   if (operation === "complete" && auth.agent.completeStatus === 201) return 201;
   return 200;
 }
@@ -206,7 +257,7 @@ function successStatus(operation: AcpOperation, auth: AuthenticatedAgent): numbe
 function run(
   context: CheckoutContext,
   adapter: AcpVersionAdapter,
-  operation: AcpOperation,
+  operation: CheckoutOperation,
   sessionId: string,
   body: unknown,
 ): Promise<CheckoutOutcome> {
@@ -221,6 +272,25 @@ function run(
       return cancelCheckout(context, sessionId, unwrap(adapter.parseCancel(body)));
     case "complete":
       return completeCheckout(context, sessionId, unwrap(adapter.parseComplete(body)));
+  }
+}
+
+function runCart(
+  context: CheckoutContext,
+  operation: CartOperation,
+  cartId: string,
+  body: unknown,
+): Promise<CartOutcome> {
+  switch (operation) {
+    case "createCart":
+      return createCart(context, unwrap(parseCartCreate(body)));
+    case "getCart":
+      return getCart(context, cartId);
+    case "updateCart":
+      return updateCart(context, cartId, unwrap(parseCartUpdate(body)));
+    case "cancelCart":
+      // The body is optional and carries nothing the cart needs.
+      return cancelCart(context, cartId);
   }
 }
 

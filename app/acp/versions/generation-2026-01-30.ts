@@ -73,7 +73,7 @@ export interface Generation2026 {
 }
 
 // Every domain code exists as an error code here except price_change, which is warning-only.
-const ERROR_CODES: Readonly<Record<MessageCode, string>> = {
+export const ERROR_CODES: Readonly<Record<MessageCode, string>> = {
   missing: "missing",
   invalid: "invalid",
   out_of_stock: "out_of_stock",
@@ -94,7 +94,7 @@ const ERROR_CODES: Readonly<Record<MessageCode, string>> = {
 };
 
 // MessageWarning's code enum is closed and required; a warning with no fitting code goes out as info.
-const WARNING_CODES: Readonly<Record<MessageCode, string | null>> = {
+export const WARNING_CODES: Readonly<Record<MessageCode, string | null>> = {
   missing: null,
   invalid: null,
   out_of_stock: "limited_availability",
