@@ -13,6 +13,7 @@ import {
 import { FEED_PUSH_JOB, FEED_PUSH_SCHEDULE_JOB, runPush, schedulePushes } from "../catalog/push.server";
 import { recoverStalledCompletions } from "../checkout/complete.server";
 import { expireDueSessions } from "../checkout/expiry.server";
+import { deleteExpiredCarts } from "../privacy/carts.server";
 import { deliverAgentEvent } from "../orders/deliver.server";
 import { handleShopifyOrderEvent } from "../orders/shopify-updates.server";
 import prisma from "../db.server";
@@ -38,9 +39,10 @@ export const jobHandlers: Record<string, JobHandler> = {
   "maintenance.recover_completions": periodic(env().RECOVERY_INTERVAL_SECONDS * 1000, async () => {
     await recoverStalledCompletions();
   }),
-  // Sessions nobody reads again still end (reads expire them too).
+  // Sessions nobody reads again still end (reads expire them too); expired carts are deleted.
   "checkout.expire_sessions": periodic(5 * 60_000, async () => {
     await expireDueSessions();
+    await deleteExpiredCarts();
   }),
   "maintenance.purge": periodic(60 * 60_000, async () => {
     await purgeExpiredIdempotencyRecords();

@@ -1,5 +1,6 @@
 import type { CheckoutSession } from "../checkout/model";
 import prisma from "../db.server";
+import { cartReport, deleteCustomerCarts, findCustomerCarts } from "./carts.server";
 import { sameEmail, samePhone, sessionReport, type CustomerRef } from "./personal-data";
 import { eraseSessionBuyer, findCustomerSessionIds } from "./sessions.server";
 
@@ -13,7 +14,8 @@ export const DATA_REQUEST_JOB = "privacy.customers.data_request";
  */
 export async function gatherCustomerData(shop: string, customer: CustomerRef, now = new Date()) {
   const sessionIds = await findCustomerSessionIds(shop, customer);
-  const [sessions, completions, orderEvents, checkoutEvents] = await Promise.all([
+  const [carts, sessions, completions, orderEvents, checkoutEvents] = await Promise.all([
+    findCustomerCarts(shop, customer),
     prisma.checkoutSession.findMany({
       where: { shop, id: { in: sessionIds } },
       select: { state: true, agentId: true },
@@ -67,6 +69,7 @@ export async function gatherCustomerData(shop: string, customer: CustomerRef, no
       ...sessionReport(JSON.parse(row.state) as CheckoutSession),
       agentId: row.agentId,
     })),
+    carts: carts.map(cartReport),
     payments: completions,
     orderEventsSentToAgents: orderEvents,
     checkoutHistory: checkoutEvents,
@@ -83,6 +86,7 @@ export interface RedactResult {
   erased: number;
   deferred: number;
   dataRequestsRemoved: number;
+  cartsDeleted: number;
 }
 
 /**
@@ -96,7 +100,13 @@ export async function redactCustomer(
   now = new Date(),
 ): Promise<RedactResult> {
   const ids = await findCustomerSessionIds(shop, customer);
-  const result: RedactResult = { sessions: ids.length, erased: 0, deferred: 0, dataRequestsRemoved: 0 };
+  const result: RedactResult = {
+    sessions: ids.length,
+    erased: 0,
+    deferred: 0,
+    dataRequestsRemoved: 0,
+    cartsDeleted: await deleteCustomerCarts(shop, customer),
+  };
   for (const id of ids) {
     const outcome = await eraseSessionBuyer(shop, id, "customer_redact", now);
     if (outcome === "erased") result.erased++;

@@ -8,7 +8,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /**
  * Sessions nobody reads again still end: the worker's periodic sweep marks open sessions past
- * their expiry as expired (with an event, so the funnel sees them end), and leaves the rest.
+ * their expiry as expired (with an event, so the funnel sees them end), leaves the rest, and
+ * deletes expired carts.
  */
 const version = "2026-04-17" as const;
 const build = buildRequests(version);
@@ -43,10 +44,15 @@ async function backdate(sessionId: string) {
 }
 
 describe("session expiry sweep", () => {
-  it("expires open sessions past their time, records the event and leaves live sessions open", async () => {
+  it("expires open sessions past their time, records the event, leaves live sessions open and deletes expired carts", async () => {
     const stale = await openSession();
     const live = await openSession();
     await backdate(stale);
+    const tote = itemId(stack.shopify, stack.shop, "Canvas Tote Bag");
+    const cart = await stack.client(version).request("POST", "/carts", { line_items: [{ id: tote, quantity: 1 }] });
+    expect(cart.status, cart.rawBody).toBe(201);
+    const cartId = (cart.body as Json).id as string;
+    await stack.db.cart.update({ where: { id: cartId }, data: { expiresAt: new Date(Date.now() - 60_000) } });
 
     // Run the periodic sweep now instead of waiting for its schedule.
     const sweep = await waitFor(() => stack.db.job.findFirst({ where: { kind: SWEEP_JOB } }));
@@ -60,6 +66,8 @@ describe("session expiry sweep", () => {
     expect(events).toHaveLength(1);
     expect(events[0].toStatus).toBe("expired");
 
+    // The expired cart (and the buyer data it may hold) is gone.
+    await waitFor(async () => (await stack.db.cart.findUnique({ where: { id: cartId } })) === null);
     const untouched = await stack.db.checkoutSession.findUniqueOrThrow({ where: { id: live } });
     expect(untouched.status).not.toBe("expired");
 

@@ -50,6 +50,8 @@ let tote: string;
 let graceOrder: { sessionId: string; orderId: string; total: number };
 let graceOpenSessionId: string;
 let adaSessionId: string;
+let graceCartId: string;
+let adaCartId: string;
 
 beforeAll(async () => {
   stack = await startAcpStack();
@@ -68,6 +70,8 @@ beforeAll(async () => {
   );
   graceOpenSessionId = (await createSession(grace, graceAddress)).id;
   adaSessionId = (await createSession(ada, adaAddress)).id;
+  graceCartId = await createCart(grace);
+  adaCartId = await createCart(ada);
 }, 120_000);
 
 afterAll(async () => {
@@ -82,6 +86,16 @@ async function createSession(buyer: typeof ada, address: typeof adaAddress): Pro
     );
   expect(created.status, created.rawBody).toBe(201);
   return created.body as Json;
+}
+
+/** A cart (2026-04-17) with the buyer on it, before any checkout. */
+async function createCart(buyer: typeof ada): Promise<string> {
+  const created = await stack.client(version).request("POST", "/carts", {
+    line_items: [{ id: tote, quantity: 1 }],
+    buyer,
+  });
+  expect(created.status, created.rawBody).toBe(201);
+  return (created.body as Json).id as string;
 }
 
 async function purchase(buyer: typeof grace, address: typeof graceAddress) {
@@ -158,6 +172,8 @@ describe("customers/data_request", () => {
       "order_created",
       "order_updated",
     ]);
+    expect((report.carts as Json[]).map((cart) => cart.id)).toEqual([graceCartId]);
+    expect((report.carts as Json[])[0].buyer).toMatchObject({ email: grace.email });
     expect(JSON.stringify(report)).not.toContain(ada.email);
   });
 });
@@ -182,7 +198,7 @@ describe("customers/redact", () => {
     const request = await privacyRequestDone(stack.db, webhookId);
     expect(JSON.parse(request.result!)).toMatchObject({
       customer: { id: "191167" },
-      result: { sessions: 2, erased: 2, deferred: 0, dataRequestsRemoved: 1 },
+      result: { sessions: 2, erased: 2, deferred: 0, dataRequestsRemoved: 1, cartsDeleted: 1 },
     });
     // The data request's record stays, its report does not.
     const reports = await stack.db.privacyRequest.findMany({ where: { topic: "customers/data_request" } });
@@ -201,6 +217,8 @@ describe("customers/redact", () => {
       expect(everything, `"${personal}" is still stored`).not.toContain(personal);
     }
     expect(everything).toContain(ada.email); // only this buyer
+    expect(await stack.db.cart.findUnique({ where: { id: adaCartId } })).not.toBeNull();
+    expect(await stack.db.cart.findUnique({ where: { id: graceCartId } })).toBeNull();
 
     // The money trail stays: the order, the amounts, the payment and the order events.
     const after = await stack.db.checkoutSession.findUniqueOrThrow({ where: { id: graceOrder.sessionId } });
