@@ -34,7 +34,7 @@ export async function createCart(context: CartContext, command: CartCommand): Pr
   return {
     cart,
     persist: async (tx) => {
-      // Expired carts (with their buyer emails) go as the shop makes new ones: no sweeper needed.
+      // Expired carts (with their buyer emails) also go here, between the periodic sweeps.
       await tx.cart.deleteMany({ where: { shop: context.shop, expiresAt: { lte: context.now } } });
       await tx.cart.create({
         data: {
