@@ -1,16 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import {
-  ensureAppBuilt,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  TEST_ENCRYPTION_KEYS,
-  type AppServer,
-} from "../support/app-server";
-import { freshSqliteUrl } from "../support/database";
-import { freePort, waitForHttp } from "../support/net";
+import { ensureAppBuilt, startAppServer, type AppServer } from "../support/app-server";
 import { ROOT, TMP_DIR } from "../support/paths";
 
 /**
@@ -23,53 +14,19 @@ export async function startIsolatedAppServer(
   options: { env?: Record<string, string>; databaseUrl?: string } = {},
 ): Promise<AppServer> {
   const root = await snapshotBuild();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const databaseUrl = options.databaseUrl ?? freshSqliteUrl();
-  let output = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "server.mjs")], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      SHOPIFY_API_KEY: TEST_API_KEY,
-      SHOPIFY_API_SECRET: TEST_API_SECRET,
-      SHOPIFY_APP_URL: url,
-      SCOPES: "read_products,write_orders",
-      DATABASE_URL: databaseUrl,
-      APP_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-      ...options.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
-    await Promise.race([
-      waitForHttp(`${url}/healthz`),
-      exited.then(() => {
-        throw new Error(`app server exited during start:\n${output}`);
-      }),
-    ]);
+    const server = await startAppServer({ ...options, root });
+    return {
+      ...server,
+      async stop() {
+        await server.stop();
+        rmSync(root, { recursive: true, force: true });
+      },
+    };
   } catch (error) {
-    child.kill("SIGKILL");
+    rmSync(root, { recursive: true, force: true });
     throw error;
   }
-  return {
-    url,
-    databaseUrl,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await exited;
-      }
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Copies server.mjs and build/ once the copy is whole (every asset the server names is there). */

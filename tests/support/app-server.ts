@@ -48,18 +48,20 @@ export interface AppServer {
 
 /**
  * Starts the built production server (`node server.mjs`, what `npm start` runs) on 127.0.0.1 with its
- * own database, exactly as `npm start` would, and waits until it answers.
+ * own database, exactly as `npm start` would, and waits until it answers. `root` runs another copy
+ * of server.mjs + build/ (see tests/e2e/isolated-app.ts); by default the repository's own build.
  */
 export async function startAppServer(
-  options: { env?: Record<string, string>; databaseUrl?: string } = {},
+  options: { env?: Record<string, string>; databaseUrl?: string; root?: string } = {},
 ): Promise<AppServer> {
-  await ensureAppBuilt();
+  const root = options.root ?? ROOT;
+  if (!options.root) await ensureAppBuilt();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const databaseUrl = options.databaseUrl ?? freshSqliteUrl();
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
-    cwd: ROOT,
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, "server.mjs")], {
+    cwd: root,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "production",
