@@ -2,6 +2,11 @@ import { z } from "zod";
 import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
 import type { StoredProblem } from "../catalog/feed-store.server";
+// The blocks' own declarations of what these endpoints answer: one contract for both sides.
+import type { OrderAgentView } from "../../extensions/agent-order-block/src/view";
+import type { ProductFeedStatus } from "../../extensions/feed-product-block/src/view";
+
+type ProductFeedItem = ProductFeedStatus["items"][number];
 import { loadRules } from "../catalog/feed-store.server";
 import { resolveEligibility } from "../catalog/rules";
 import { updateFeedRules } from "../catalog/sync.server";
@@ -52,26 +57,6 @@ export function legacyIdOf(id: string | null, type: "Product" | "Order"): string
   if (!id) return null;
   const match = new RegExp(`^(?:gid://shopify/${type}/)?(\\d{1,20})$`).exec(id.trim());
   return match ? match[1] : null;
-}
-
-export interface ProductFeedItem {
-  itemId: string;
-  title: string | null;
-  markets: string[];
-  status: "valid" | "invalid" | "excluded";
-  problems: StoredProblem[];
-}
-
-export interface ProductFeedStatus {
-  productId: string;
-  counts: { valid: number; invalid: number; excluded: number };
-  items: ProductFeedItem[];
-  eligibility: {
-    isEligibleSearch: boolean;
-    isEligibleCheckout: boolean;
-    override: { isEligibleSearch?: boolean; isEligibleCheckout?: boolean } | null;
-    defaults: { isEligibleSearch: boolean; isEligibleCheckout: boolean };
-  };
 }
 
 /** The product's feed rows in this shop, or null when the feed has none (not synced, or not this shop's). */
@@ -167,31 +152,6 @@ export async function setProductEligibility(
   if (Object.keys(next).length) overrides[legacyId] = next;
   else delete overrides[legacyId];
   await updateFeedRules(shop, { ...rules, productOverrides: overrides });
-}
-
-export interface OrderAgentView {
-  order: { id: string; name: string | null; statusUrl: string | null };
-  agent: { id: string; name: string; test: boolean };
-  session: {
-    id: string;
-    status: string;
-    apiVersion: string;
-    currency: string;
-    total: number;
-    createdAt: string;
-    completedAt: string | null;
-  };
-  timeline: { type: string; fromStatus: string | null; toStatus: string | null; at: string }[];
-  events: {
-    id: string;
-    type: string;
-    status: string;
-    attempts: number;
-    lastStatus: number | null;
-    lastError: string | null;
-    createdAt: string;
-    deliveredAt: string | null;
-  }[];
 }
 
 /** The agent, checkout session and agent events behind one of this shop's Shopify orders, or null. */
