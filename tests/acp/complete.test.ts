@@ -8,6 +8,7 @@ import { ACP_VERSIONS, type AcpVersion } from "../../app/acp/version-adapter";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { TEST_ENCRYPTION_KEYS } from "../support/app-server";
 import { itemId, variant } from "../support/catalog";
+import { readySession as readyCheckout } from "../support/checkout-flow";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -52,30 +53,15 @@ afterAll(async () => {
 });
 
 /** Drives a session to ready_for_payment and returns it. */
-async function readySession(version: AcpVersion): Promise<Json> {
-  const client = stack.client(version);
-  const build = buildRequests(version);
-  const created = await client.createCheckout(
-    build.create({
-      items: [
-        { id: tee, quantity: 1 },
-        { id: tote, quantity: 1 },
-      ],
-      buyer,
-      address,
-    }),
-  );
-  expect(created.status).toBe(201);
-  const session = created.body as Json;
-  const option = (session.fulfillment_options as Json[])[0];
-  const ready = await client.updateCheckout(
-    session.id,
-    build.update({ fulfillmentOptionId: option.id, itemIds: [tee, tote] }),
-  );
-  expect((ready.body as Json).status, JSON.stringify((ready.body as Json).messages)).toBe(
-    "ready_for_payment",
-  );
-  return ready.body as Json;
+function readySession(version: AcpVersion): Promise<Json> {
+  return readyCheckout(stack, version, {
+    items: [
+      { id: tee, quantity: 1 },
+      { id: tote, quantity: 1 },
+    ],
+    buyer,
+    address,
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { buildRequests, paymentHandlerIdFrom } from "../../sandbox/agent/buyer";
 import { DEMO_ACCOUNT_ID } from "../../sandbox/stripe/accounts";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { itemId } from "../support/catalog";
+import { readySession as readyCheckout } from "../support/checkout-flow";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,32 +34,22 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function readySession(): Promise<Json> {
-  const client = stack.client(version);
-  const created = await client.createCheckout(
-    build.create({
-      items: [
-        { id: tee, quantity: 1 },
-        { id: tote, quantity: 1 },
-      ],
-      buyer: { first_name: "Alan", last_name: "Turing", email: "alan@example.com" },
-      address: {
-        name: "Alan Turing",
-        line_one: "1 Bletchley Park",
-        city: "Austin",
-        state: "TX",
-        country: "US",
-        postal_code: "78701",
-      },
-    }),
-  );
-  const session = created.body as Json;
-  const ready = await client.updateCheckout(
-    session.id,
-    build.update({ fulfillmentOptionId: session.fulfillment_options[0].id, itemIds: [tee, tote] }),
-  );
-  expect((ready.body as Json).status).toBe("ready_for_payment");
-  return ready.body as Json;
+function readySession(): Promise<Json> {
+  return readyCheckout(stack, version, {
+    items: [
+      { id: tee, quantity: 1 },
+      { id: tote, quantity: 1 },
+    ],
+    buyer: { first_name: "Alan", last_name: "Turing", email: "alan@example.com" },
+    address: {
+      name: "Alan Turing",
+      line_one: "1 Bletchley Park",
+      city: "Austin",
+      state: "TX",
+      country: "US",
+      postal_code: "78701",
+    },
+  });
 }
 
 const totalOf = (session: Json): number =>

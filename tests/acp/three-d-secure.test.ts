@@ -5,6 +5,7 @@ import { DEMO_ACCOUNT_ID } from "../../sandbox/stripe/accounts";
 import { ACP_VERSIONS, type AcpVersion } from "../../app/acp/version-adapter";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { itemId } from "../support/catalog";
+import { readySession as readyCheckout } from "../support/checkout-flow";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -32,28 +33,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function readySession(version: AcpVersion): Promise<Json> {
-  const client = stack.client(version);
-  const build = buildRequests(version);
-  const created = await client.createCheckout(
-    build.create({
-      items: [
-        { id: tee, quantity: 1 },
-        { id: tote, quantity: 1 },
-      ],
-      buyer,
-      address,
-    }),
-  );
-  expect(created.status).toBe(201);
-  const session = created.body as Json;
-  const option = (session.fulfillment_options as Json[])[0];
-  const ready = await client.updateCheckout(
-    session.id,
-    build.update({ fulfillmentOptionId: option.id, itemIds: [tee, tote] }),
-  );
-  expect((ready.body as Json).status).toBe("ready_for_payment");
-  return ready.body as Json;
+function readySession(version: AcpVersion): Promise<Json> {
+  return readyCheckout(stack, version, {
+    items: [
+      { id: tee, quantity: 1 },
+      { id: tote, quantity: 1 },
+    ],
+    buyer,
+    address,
+  });
 }
 
 const totalOf = (session: Json): number =>
