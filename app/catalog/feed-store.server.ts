@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
+import { writeAtomically, type SqlStatement, type SqlValue, type SqlWrite } from "../db/bulk-writes.server";
 import { toAcpFeedProduct, toFeedItems, toOpenAiFeedRow, type FeedItem } from "./feed-item";
 import { legacyId } from "./format";
 import { applyRules, parseFeedRules, type FeedRules } from "./rules";
@@ -34,11 +34,25 @@ export interface StatusCounts {
   excluded: number;
 }
 
+/** One `FeedItem` row as built (the shop and `syncedAt` are added when stored). */
+export interface BuiltItem {
+  itemId: string;
+  market: string;
+  currency: string | null;
+  productId: string;
+  inventoryItemId: string | null;
+  status: ItemStatus;
+  problems: string | null;
+  row: string | null;
+  contentHash: string;
+  productUpdatedAt: Date;
+}
+
 /** What the mapper made of one product, ready to store. */
 export interface ProductWrite {
   productId: string;
   updatedAt: Date;
-  items: Omit<Prisma.FeedItemCreateManyInput, "shop" | "syncedAt">[];
+  items: BuiltItem[];
   acpProducts: { market: string; acp: string }[];
   counts: StatusCounts;
 }
@@ -144,16 +158,44 @@ export interface WriteResult {
   unchanged: number;
 }
 
+const FEED_ITEM_COLUMNS = [
+  "shop",
+  "itemId",
+  "market",
+  "currency",
+  "productId",
+  "inventoryItemId",
+  "status",
+  "problems",
+  "row",
+  "contentHash",
+  "productUpdatedAt",
+  "syncedAt",
+] as const;
+
+const FEED_PRODUCT_COLUMNS = ["shop", "productId", "market", "acp", "updatedAt"] as const;
+
+const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
+
+/** Deletes the shop's rows of these products from one feed table. */
+function deleteRowsOf(table: "FeedItem" | "FeedProduct", shop: string, productIds: string[]): SqlStatement {
+  return {
+    sql: `DELETE FROM "${table}" WHERE "shop" = ? AND "productId" IN (${placeholders(productIds.length)})`,
+    params: [shop, ...productIds],
+  };
+}
+
 /**
  * Stores a batch of products in one transaction: changed products are replaced, unchanged ones only get
  * `syncedAt` (so a full sync knows it saw them). A product stored from a read newer than this one is left
  * as it is: webhooks and the bulk export race, and the newest read of Shopify wins.
  * `extra` runs in the same transaction (the full sync's progress, so its checkpoint matches what is stored).
+ * The rows go through the database driver, not Prisma (docs/decisions/014-bulk-writes-on-the-driver.md).
  */
 export async function writeProducts(
   shop: string,
   writes: ProductWrite[],
-  options: { now?: Date; extra?: Prisma.PrismaPromise<unknown>[] } = {},
+  options: { now?: Date; extra?: SqlStatement[] } = {},
 ): Promise<WriteResult> {
   const now = options.now ?? new Date();
   const ids = writes.map((w) => w.productId);
@@ -182,32 +224,49 @@ export async function writeProducts(
 
   // Only products stored before have rows to remove (a first sync has none).
   const replacedIds = changed.filter((w) => byProduct.has(w.productId)).map((w) => w.productId);
-  const operations: Prisma.PrismaPromise<unknown>[] = [];
+  const operations: SqlWrite[] = [];
   if (replacedIds.length > 0) {
     operations.push(
-      prisma.feedItem.deleteMany({ where: { shop, productId: { in: replacedIds } } }),
-      prisma.feedProduct.deleteMany({ where: { shop, productId: { in: replacedIds } } }),
+      deleteRowsOf("FeedItem", shop, replacedIds),
+      deleteRowsOf("FeedProduct", shop, replacedIds),
     );
   }
   if (changed.length > 0) {
-    operations.push(
-      prisma.feedItem.createMany({
-        data: changed.flatMap((w) => w.items.map((item) => ({ ...item, shop, syncedAt: now }))),
-      }),
-    );
-    const acp = changed.flatMap((w) =>
-      w.acpProducts.map((p) => ({ shop, productId: w.productId, market: p.market, acp: p.acp })),
-    );
-    if (acp.length > 0) operations.push(prisma.feedProduct.createMany({ data: acp }));
+    const itemRows: SqlValue[][] = [];
+    const productRows: SqlValue[][] = [];
+    for (const write of changed) {
+      for (const item of write.items) {
+        itemRows.push([
+          shop,
+          item.itemId,
+          item.market,
+          item.currency,
+          item.productId,
+          item.inventoryItemId,
+          item.status,
+          item.problems,
+          item.row,
+          item.contentHash,
+          item.productUpdatedAt,
+          now,
+        ]);
+      }
+      for (const product of write.acpProducts)
+        productRows.push([shop, write.productId, product.market, product.acp, now]);
+    }
+    operations.push({ table: "FeedItem", columns: FEED_ITEM_COLUMNS, rows: itemRows });
+    if (productRows.length > 0)
+      operations.push({ table: "FeedProduct", columns: FEED_PRODUCT_COLUMNS, rows: productRows });
     operations.push(bumpVersion(shop, now));
   }
   if (unchanged.length > 0) {
-    operations.push(
-      prisma.feedItem.updateMany({ where: { shop, productId: { in: unchanged } }, data: { syncedAt: now } }),
-    );
+    operations.push({
+      sql: `UPDATE "FeedItem" SET "syncedAt" = ? WHERE "shop" = ? AND "productId" IN (${placeholders(unchanged.length)})`,
+      params: [now, shop, ...unchanged],
+    });
   }
   operations.push(...(options.extra ?? []));
-  if (operations.length > 0) await prisma.$transaction(operations);
+  await writeAtomically(operations);
   return { changed: changed.length, unchanged: unchanged.length };
 }
 
@@ -223,21 +282,22 @@ function sameRows(
 /** Removes a product's rows (deleted in Shopify, or gone from a full export). Returns rows removed. */
 export async function deleteProducts(shop: string, productIds: string[], now = new Date()): Promise<number> {
   if (productIds.length === 0) return 0;
-  const [items] = await prisma.$transaction([
-    prisma.feedItem.deleteMany({ where: { shop, productId: { in: productIds } } }),
-    prisma.feedProduct.deleteMany({ where: { shop, productId: { in: productIds } } }),
+  const [items] = await writeAtomically([
+    deleteRowsOf("FeedItem", shop, productIds),
+    deleteRowsOf("FeedProduct", shop, productIds),
   ]);
-  if (items.count > 0) await bumpVersion(shop, now);
-  return items.count;
+  if (items > 0) await writeAtomically([bumpVersion(shop, now)]);
+  return items;
 }
 
 /** The served content changed: new ETag and Last-Modified. */
-export function bumpVersion(shop: string, now: Date) {
-  return prisma.feedSettings.upsert({
-    where: { shop },
-    create: { shop, version: 1, lastBuiltAt: now },
-    update: { version: { increment: 1 }, lastBuiltAt: now },
-  });
+function bumpVersion(shop: string, now: Date): SqlStatement {
+  return {
+    sql: `INSERT INTO "FeedSettings" ("shop", "version", "lastBuiltAt", "updatedAt") VALUES (?, 1, ?, ?)
+      ON CONFLICT ("shop") DO UPDATE SET "version" = "FeedSettings"."version" + 1,
+        "lastBuiltAt" = excluded."lastBuiltAt", "updatedAt" = excluded."updatedAt"`,
+    params: [shop, now, now],
+  };
 }
 
 /** Item counts by status for the whole stored feed of a shop. */

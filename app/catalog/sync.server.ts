@@ -318,16 +318,18 @@ async function commitBatch(
   }
   await writeProducts(run.shop, writes, {
     extra: [
-      prisma.feedRun.update({
-        where: { id: run.id },
-        data: {
-          byteOffset: BigInt(checkpoint),
-          done: { increment: writes.length + reread },
-          valid: { increment: counts.valid },
-          invalid: { increment: counts.invalid },
-          excluded: { increment: counts.excluded },
-        },
-      }),
+      {
+        sql: `UPDATE "FeedRun" SET "byteOffset" = ?, "done" = "done" + ?, "valid" = "valid" + ?,
+          "invalid" = "invalid" + ?, "excluded" = "excluded" + ? WHERE "id" = ?`,
+        params: [
+          BigInt(checkpoint),
+          writes.length + reread,
+          counts.valid,
+          counts.invalid,
+          counts.excluded,
+          run.id,
+        ],
+      },
     ],
   });
 }
