@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import type { Pool } from "pg";
+import type { DatabaseDriver } from "./db/bulk-writes.server";
 import { databaseProvider, sqliteFilePath } from "./db/url";
 import { env } from "./env.server";
 import type * as PgAdapterModule from "@prisma/adapter-pg";
@@ -11,9 +11,6 @@ import type * as PgModule from "pg";
  * The Prisma client for DATABASE_URL. SQLite and PostgreSQL clients are generated from the same
  * models (prisma/schema.prisma and its generated PostgreSQL copy), so one type serves both.
  */
-
-/** What the driver-level bulk writes (app/db/bulk-writes.server.ts) need: the file, or Prisma's own pool. */
-export type DatabaseDriver = { kind: "sqlite"; file: string } | { kind: "postgresql"; pool: Pool };
 
 interface Database {
   client: PrismaClient;
@@ -54,6 +51,7 @@ if (process.env.NODE_ENV !== "production") globalThis.__acpDatabase = database;
 
 const prisma: PrismaClient = database.client;
 
+/** The SQLite file, or the pool Prisma's pg adapter uses: for the driver-level bulk writes. */
 export function databaseDriver(): DatabaseDriver {
   return database.driver;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import prisma from "../db.server";
+import prisma, { databaseDriver } from "../db.server";
 import { writeAtomically, type SqlStatement, type SqlValue, type SqlWrite } from "../db/bulk-writes.server";
 import { toAcpFeedProduct, toFeedItems, toOpenAiFeedRow, type FeedItem } from "./feed-item";
 import { legacyId } from "./format";
@@ -266,7 +266,7 @@ export async function writeProducts(
     });
   }
   operations.push(...(options.extra ?? []));
-  await writeAtomically(operations);
+  await writeAtomically(databaseDriver(), operations);
   return { changed: changed.length, unchanged: unchanged.length };
 }
 
@@ -282,11 +282,11 @@ function sameRows(
 /** Removes a product's rows (deleted in Shopify, or gone from a full export). Returns rows removed. */
 export async function deleteProducts(shop: string, productIds: string[], now = new Date()): Promise<number> {
   if (productIds.length === 0) return 0;
-  const [items] = await writeAtomically([
+  const [items] = await writeAtomically(databaseDriver(), [
     deleteRowsOf("FeedItem", shop, productIds),
     deleteRowsOf("FeedProduct", shop, productIds),
   ]);
-  if (items > 0) await writeAtomically([bumpVersion(shop, now)]);
+  if (items > 0) await writeAtomically(databaseDriver(), [bumpVersion(shop, now)]);
   return items;
 }
 

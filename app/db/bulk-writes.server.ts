@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
 import type { Pool } from "pg";
-import { databaseDriver } from "../db.server";
 
 /**
  * Writes of many rows, run on the database driver itself instead of through Prisma
@@ -13,6 +12,9 @@ import { databaseDriver } from "../db.server";
  * once with `?` placeholders and quoted identifiers, which both SQLite and PostgreSQL read. Values are
  * converted the way Prisma's adapters store them, so Prisma reads the rows back unchanged.
  */
+
+/** Where the writes go: the SQLite file, or the pool Prisma's pg adapter uses (app/db.server.ts). */
+export type DatabaseDriver = { kind: "sqlite"; file: string } | { kind: "postgresql"; pool: Pool };
 
 export type SqlValue = string | number | bigint | Date | null;
 
@@ -38,9 +40,8 @@ function isInsert(write: SqlWrite): write is SqlInsert {
 }
 
 /** Runs every write in one transaction; returns the rows each write changed. */
-export async function writeAtomically(writes: SqlWrite[]): Promise<number[]> {
+export async function writeAtomically(driver: DatabaseDriver, writes: SqlWrite[]): Promise<number[]> {
   if (writes.length === 0) return [];
-  const driver = databaseDriver();
   return driver.kind === "postgresql" ? writePostgres(driver.pool, writes) : writeSqlite(driver.file, writes);
 }
 

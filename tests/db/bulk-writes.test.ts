@@ -1,0 +1,211 @@
+import type { PrismaClient } from "@prisma/client";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  closeBulkWriter,
+  writeAtomically,
+  type DatabaseDriver,
+  type SqlValue,
+  type SqlWrite,
+} from "../../app/db/bulk-writes.server";
+import { freshSqliteUrl, testPrisma } from "../support/database";
+import { freshPostgresDatabase } from "../support/postgres-db";
+
+/**
+ * The driver-level writes (app/db/bulk-writes.server.ts) store what Prisma reads back unchanged, on
+ * SQLite and PostgreSQL: dates to the millisecond, BigInt, nulls, and dates Prisma compares with
+ * its own. They are all or nothing, and on SQLite they wait for a Prisma transaction holding the
+ * database without blocking the event loop that transaction needs.
+ */
+
+const SHOP = "bulk-writes.myshopify.com";
+const COLUMNS = [
+  "shop",
+  "itemId",
+  "market",
+  "currency",
+  "productId",
+  "inventoryItemId",
+  "status",
+  "problems",
+  "row",
+  "contentHash",
+  "productUpdatedAt",
+  "syncedAt",
+] as const;
+
+function itemRow(
+  itemId: string,
+  syncedAt: Date,
+  overrides: Partial<Record<(typeof COLUMNS)[number], SqlValue>> = {},
+) {
+  const values: Record<(typeof COLUMNS)[number], SqlValue> = {
+    shop: SHOP,
+    itemId,
+    market: "us",
+    currency: "USD",
+    productId: `p${itemId}`,
+    inventoryItemId: null,
+    status: "valid",
+    problems: null,
+    row: JSON.stringify({ item_id: itemId, title: "Ünïcode ✓ 'quoted' ?" }),
+    contentHash: `hash-${itemId}`,
+    productUpdatedAt: new Date("2026-11-20T10:11:12.345Z"),
+    syncedAt,
+    ...overrides,
+  };
+  return COLUMNS.map((column) => values[column]);
+}
+
+function sharedBehaviour(open: () => Promise<{ driver: DatabaseDriver; db: PrismaClient }>) {
+  let driver: DatabaseDriver;
+  let db: PrismaClient;
+
+  beforeAll(async () => {
+    ({ driver, db } = await open());
+  });
+
+  it("stores rows Prisma reads back unchanged", async () => {
+    const syncedAt = new Date("2026-11-24T07:00:00.007Z");
+    const changes = await writeAtomically(driver, [
+      {
+        table: "FeedItem",
+        columns: COLUMNS,
+        rows: [itemRow("1", syncedAt), itemRow("2", syncedAt, { currency: null })],
+      },
+      {
+        sql: `INSERT INTO "FeedRun" ("id", "shop", "kind", "status", "startedAt") VALUES (?, ?, ?, ?, ?)`,
+        params: ["frun_1", SHOP, "full", "importing", syncedAt],
+      },
+      {
+        sql: `UPDATE "FeedRun" SET "byteOffset" = ?, "done" = "done" + ? WHERE "id" = ?`,
+        params: [9_007_199_254_740_993n, 2, "frun_1"],
+      },
+    ]);
+    expect(changes).toEqual([2, 1, 1]);
+
+    const items = await db.feedItem.findMany({ where: { shop: SHOP }, orderBy: { itemId: "asc" } });
+    expect(items).toEqual([
+      {
+        shop: SHOP,
+        itemId: "1",
+        market: "us",
+        currency: "USD",
+        productId: "p1",
+        inventoryItemId: null,
+        status: "valid",
+        problems: null,
+        row: '{"item_id":"1","title":"Ünïcode ✓ \'quoted\' ?"}',
+        contentHash: "hash-1",
+        productUpdatedAt: new Date("2026-11-20T10:11:12.345Z"),
+        syncedAt,
+      },
+      expect.objectContaining({ itemId: "2", currency: null }),
+    ]);
+    const run = await db.feedRun.findUniqueOrThrow({ where: { id: "frun_1" } });
+    expect(run).toMatchObject({ byteOffset: 9_007_199_254_740_993n, done: 2, startedAt: syncedAt });
+
+    // Dates compare with Prisma's own: a full sync deletes rows synced before its start.
+    expect(
+      await db.feedItem.count({ where: { shop: SHOP, syncedAt: { lt: new Date(syncedAt.getTime() + 1) } } }),
+    ).toBe(2);
+    expect(await db.feedItem.count({ where: { shop: SHOP, syncedAt: { lt: syncedAt } } })).toBe(0);
+    await db.feedItem.create({
+      data: { ...Object.fromEntries(COLUMNS.map((c, i) => [c, itemRow("3", syncedAt)[i]])) } as never,
+    });
+    expect(await db.feedItem.count({ where: { shop: SHOP, syncedAt } })).toBe(3);
+  });
+
+  it("stores nothing when one write fails", async () => {
+    const before = await db.feedItem.count({ where: { shop: SHOP } });
+    const now = new Date();
+    const writes: SqlWrite[] = [
+      { table: "FeedItem", columns: COLUMNS, rows: [itemRow("10", now), itemRow("11", now)] },
+      { sql: `UPDATE "FeedItem" SET "status" = ? WHERE "shop" = ?`, params: ["excluded", SHOP] },
+      // The primary key of item 1 exists: this insert fails, so the two above must be undone.
+      { table: "FeedItem", columns: COLUMNS, rows: [itemRow("1", now)] },
+    ];
+    await expect(writeAtomically(driver, writes)).rejects.toThrow(/unique|UNIQUE|duplicate/);
+    expect(await db.feedItem.count({ where: { shop: SHOP } })).toBe(before);
+    expect(await db.feedItem.count({ where: { shop: SHOP, status: "excluded" } })).toBe(0);
+    // The connection is usable afterwards.
+    expect(
+      await writeAtomically(driver, [{ table: "FeedItem", columns: COLUMNS, rows: [itemRow("12", now)] }]),
+    ).toEqual([1]);
+  });
+
+  it("inserts more rows than one PostgreSQL statement takes", async () => {
+    const now = new Date();
+    const rows = Array.from({ length: 1_234 }, (_, i) => itemRow(`many-${i}`, now));
+    expect(await writeAtomically(driver, [{ table: "FeedItem", columns: COLUMNS, rows }])).toEqual([1_234]);
+    expect(await db.feedItem.count({ where: { shop: SHOP, itemId: { startsWith: "many-" } } })).toBe(1_234);
+  });
+}
+
+describe("bulk writes on SQLite", () => {
+  let db: PrismaClient;
+  let file: string;
+
+  afterAll(async () => {
+    closeBulkWriter();
+    await db?.$disconnect();
+  });
+
+  sharedBehaviour(async () => {
+    const url = freshSqliteUrl();
+    file = url.replace(/^file:/, "");
+    db = testPrisma(url);
+    return { driver: { kind: "sqlite", file }, db };
+  });
+
+  it("waits for a Prisma transaction holding the database, without blocking the event loop", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const transaction = db.$transaction(
+      async (tx) => {
+        await tx.feedItem.deleteMany({ where: { shop: SHOP, itemId: "1" } });
+        wrote();
+        await held;
+      },
+      { timeout: 10_000 },
+    );
+    await written;
+
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 10);
+    const write = writeAtomically({ kind: "sqlite", file }, [
+      { table: "FeedItem", columns: COLUMNS, rows: [itemRow("1", new Date())] },
+    ]);
+    let settled = false;
+    void write.finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    clearInterval(ticker);
+    expect(settled).toBe(false);
+    expect(ticks).toBeGreaterThan(5);
+
+    release();
+    await transaction;
+    // The insert of item 1 only succeeds after the delete committed.
+    await expect(write).resolves.toEqual([1]);
+    expect(await db.feedItem.count({ where: { shop: SHOP, itemId: "1" } })).toBe(1);
+  });
+});
+
+describe("bulk writes on PostgreSQL", () => {
+  let db: PrismaClient;
+  let pool: pg.Pool;
+
+  afterAll(async () => {
+    await pool?.end();
+    await db?.$disconnect();
+  });
+
+  sharedBehaviour(async () => {
+    const database = await freshPostgresDatabase(inject("postgresUrl"));
+    db = database.db;
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    return { driver: { kind: "postgresql", pool }, db };
+  });
+});
