@@ -102,11 +102,12 @@ export async function runAcpLoadBench() {
     for (let index = 0; index < 2; index++) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const child = spawn(process.execPath, ["server.mjs"], {
+      // As `npm start` runs it (scripts/start-server), with the Node running this bench.
+      const child = spawn("bash", [path.join(ROOT, "scripts/start-server")], {
         cwd: ROOT,
         stdio: "ignore",
         env: {
-          PATH: process.env.PATH,
+          PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
           NODE_ENV: "test",
           HOST: "127.0.0.1",
           PORT: String(port),

@@ -1,12 +1,14 @@
 /**
- * Catalog sync at scale: the built app (`node server.mjs`, SQLite) fully syncs a generated catalog from
+ * Catalog sync at scale: the built app (started as `npm start` starts it: scripts/start-server, SQLite)
+ * fully syncs a generated catalog from
  * the sandbox Shopify store (bulk export → JSONL → stored feed), then serves it once from the pull URL.
  * The app's RSS is read from /proc while it runs. Writes bench/results/feed-sync.json.
  *
- * Runs (FEED_BENCH_RUNS, default "10000,100000,100000@128"): variants (8 per product), optionally
- * `@<MB>` to cap the app's V8 old space. With V8's default heap sizing the peak RSS mostly measures
- * garbage not yet collected; the capped run shows what the sync needs: 100,000 variants (a ~60 MB
- * export) through the same 128 MB heap as 20,000 in tests/feed/memory.test.ts.
+ * Runs (FEED_BENCH_RUNS, default "10000,100000,100000@128,100000@4096"): variants (8 per product), optionally
+ * `@<MB>` for another V8 old-space cap than start-server's default (APP_MAX_HEAP_MB). `@4096` is about
+ * V8's own sizing on a large machine, where the peak RSS mostly measures garbage not yet collected;
+ * `@128` shows 100,000 variants (a ~60 MB export) through the same heap as 20,000 in
+ * tests/feed/memory.test.ts. FEED_BENCH_NODE_OPTIONS passes other flags (e.g. --cpu-prof).
  * Bounded: FEED_BENCH_SECONDS (default 900) per run.
  *
  * Each run also times the bare pipeline on the same export (download the bulk JSONL, parse each
@@ -36,7 +38,7 @@ import { freePort, waitForHttp } from "../tests/support/net";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TMP = path.join(ROOT, "bench/.tmp");
-const RUNS = (process.env.FEED_BENCH_RUNS ?? "10000,100000,100000@128").split(",").map((spec) => {
+const RUNS = (process.env.FEED_BENCH_RUNS ?? "10000,100000,100000@128,100000@4096").split(",").map((spec) => {
   const [variants, heap] = spec.split("@").map(Number);
   return { variants, heapMb: heap || null };
 });
@@ -117,7 +119,11 @@ async function webhookToFeedDelays(
   }
   if (delays.length === 0) return null;
   delays.sort((a, b) => a - b);
-  return { changes: delays.length, p50: delays[Math.floor(delays.length / 2)], max: delays[delays.length - 1] };
+  return {
+    changes: delays.length,
+    p50: delays[Math.floor(delays.length / 2)],
+    max: delays[delays.length - 1],
+  };
 }
 
 async function syncOnce(variants: number, heapMb: number | null) {
@@ -149,13 +155,14 @@ async function syncOnce(variants: number, heapMb: number | null) {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const nodeArgs = (process.env.FEED_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  if (heapMb) nodeArgs.push(`--max-old-space-size=${heapMb}`);
-  const child = spawn(process.execPath, [...nodeArgs, "server.mjs"], {
+  // As `npm start` runs it (scripts/start-server: its heap cap, unless the run names another).
+  const child = spawn("bash", [path.join(ROOT, "scripts/start-server")], {
     cwd: ROOT,
     stdio: ["ignore", process.env.FEED_BENCH_APP_STDOUT ? "inherit" : "ignore", "inherit"],
     env: {
-      PATH: process.env.PATH,
+      PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
+      ...(heapMb ? { APP_MAX_HEAP_MB: String(heapMb) } : {}),
+      ...(process.env.FEED_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.FEED_BENCH_NODE_OPTIONS } : {}),
       NODE_ENV: "test",
       HOST: "127.0.0.1",
       PORT: String(port),
@@ -227,7 +234,8 @@ async function syncOnce(variants: number, heapMb: number | null) {
     return {
       variants,
       products,
-      heap_limit_mb: heapMb,
+      // null: scripts/start-server's default cap.
+      app_max_heap_mb: heapMb,
       export_mb: Number((Number(run.byteOffset) / 1024 / 1024).toFixed(1)),
       items,
       valid: run.valid,

@@ -95,10 +95,12 @@ await db.job.create({
 });
 await db.$disconnect();
 
-const app = spawn(process.execPath, [path.resolve("server.mjs")], {
+// Started as `npm start` starts it (scripts/start-server), with the Node running this script.
+const app = spawn("bash", [path.resolve("scripts/start-server")], {
   stdio: "inherit",
   env: {
     ...process.env,
+    PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
     NODE_ENV: "development",
     HOST: host,
     PORT: String(port),

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from "node:v8";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { jobQueueStats } from "../jobs/stats.server";
@@ -49,6 +50,7 @@ export function metricsAccess(request: Request): "ok" | "unauthorized" | "forbid
 export async function renderMetrics(now = new Date()): Promise<string> {
   const out: string[] = [];
   renderHttp(out);
+  renderProcess(out);
   for (const [name, counter] of counters) {
     family(out, name, "counter", counter.help);
     for (const [key, value] of counter.values) sample(out, name, JSON.parse(key), value);
@@ -56,6 +58,25 @@ export async function renderMetrics(now = new Date()): Promise<string> {
   await renderQueue(out, now);
   await renderDeliveries(out);
   return `${out.join("\n")}\n`;
+}
+
+/** This process's memory (names as prom-client's defaults), to watch against APP_MAX_HEAP_MB. */
+function renderProcess(out: string[]) {
+  const heap = getHeapStatistics();
+  const gauges: [string, string, number][] = [
+    ["process_resident_memory_bytes", "Resident memory of this process.", process.memoryUsage.rss()],
+    ["nodejs_heap_size_used_bytes", "V8 heap in use.", heap.used_heap_size],
+    ["nodejs_heap_size_total_bytes", "V8 heap reserved.", heap.total_heap_size],
+    [
+      "nodejs_heap_size_limit_bytes",
+      "V8 heap limit (scripts/start-server sets it from APP_MAX_HEAP_MB).",
+      heap.heap_size_limit,
+    ],
+  ];
+  for (const [name, help, value] of gauges) {
+    family(out, name, "gauge", help);
+    sample(out, name, {}, value);
+  }
 }
 
 function renderHttp(out: string[]) {

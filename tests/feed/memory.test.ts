@@ -23,7 +23,7 @@ let stack: FeedStack;
 beforeAll(async () => {
   stack = await startFeedStack({
     shops: [generatedShop({ domain: SHOP, products: 2_500, variantsPerProduct: 8 })],
-    env: { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` },
+    env: { APP_MAX_HEAP_MB: String(HEAP_MB) },
   });
 });
 

@@ -103,6 +103,17 @@ describe("/metrics", () => {
     await scrape();
   });
 
+  it("reports the process's memory, under the heap cap npm start sets (scripts/start-server)", async () => {
+    const { samples, types } = await scrape();
+    expect(types.get("process_resident_memory_bytes")).toBe("gauge");
+    expect(valueOf(samples, "process_resident_memory_bytes", {})).toBeGreaterThan(20 * 1024 * 1024);
+    expect(valueOf(samples, "nodejs_heap_size_used_bytes", {})).toBeGreaterThan(0);
+    // 256 MB of old space plus V8's young generation; V8's own limit here would be about 4 GB.
+    const limit = valueOf(samples, "nodejs_heap_size_limit_bytes", {});
+    expect(limit).toBeGreaterThanOrEqual(256 * 1024 * 1024);
+    expect(limit).toBeLessThan(384 * 1024 * 1024);
+  });
+
   it("counts requests by route and status, with a latency histogram, in valid text format", async () => {
     const before = await scrape();
     const series = { method: "GET", route: "/checkout_sessions/:id", status: "404" };

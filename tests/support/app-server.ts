@@ -47,8 +47,8 @@ export interface AppServer {
 }
 
 /**
- * Starts the built production server (`node server.mjs`, what `npm start` runs) on 127.0.0.1 with its
- * own database, exactly as `npm start` would, and waits until it answers. `root` runs another copy
+ * Starts the built production server on 127.0.0.1 with its own database, exactly as `npm start` does
+ * (scripts/start-server, with its heap cap), and waits until it answers. `root` runs another copy
  * of server.mjs + build/ (see tests/e2e/isolated-app.ts); by default the repository's own build.
  */
 export async function startAppServer(
@@ -60,23 +60,28 @@ export async function startAppServer(
   const url = `http://127.0.0.1:${port}`;
   const databaseUrl = options.databaseUrl ?? freshSqliteUrl();
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "server.mjs")], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      SHOPIFY_API_KEY: TEST_API_KEY,
-      SHOPIFY_API_SECRET: TEST_API_SECRET,
-      SHOPIFY_APP_URL: url,
-      SCOPES: "read_products,write_orders",
-      DATABASE_URL: databaseUrl,
-      APP_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-      ...options.env,
+  const child: ChildProcess = spawn(
+    "bash",
+    [path.join(ROOT, "scripts/start-server"), path.join(root, "server.mjs")],
+    {
+      cwd: root,
+      env: {
+        // The Node running the tests is the one start-server finds first.
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        SHOPIFY_API_KEY: TEST_API_KEY,
+        SHOPIFY_API_SECRET: TEST_API_SECRET,
+        SHOPIFY_APP_URL: url,
+        SCOPES: "read_products,write_orders",
+        DATABASE_URL: databaseUrl,
+        APP_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
