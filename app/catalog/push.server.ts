@@ -381,16 +381,18 @@ async function targetCountryOf(shop: string, market: string): Promise<string | u
   return first && /^[A-Z]{2}$/.test(first) ? first : undefined;
 }
 
-async function ensureRemoteFeed(destination: FeedDestination, progress: Progress): Promise<string> {
-  if (destination.remoteFeedId) return destination.remoteFeedId;
+/**
+ * `POST /feeds`. The key is stable per feed we mean to create, so a retry after a lost 201 gets the
+ * same feed back instead of a second one.
+ */
+async function createRemoteFeed(destination: FeedDestination, progress: Progress, idempotencyKey: string) {
   const country = await targetCountryOf(destination.shop, destination.market ?? "");
-  // A stable key: a retry after a lost 201 gets the same feed back instead of a second one.
   const { response, json, bytes } = await feedApiCall(
     destination,
     "POST",
     "/feeds",
     country ? { target_country: country } : {},
-    `${destination.id}:create`,
+    idempotencyKey,
   );
   progress.httpStatus = response.status;
   progress.bytes += bytes;
@@ -398,7 +400,45 @@ async function ensureRemoteFeed(destination: FeedDestination, progress: Progress
   if (typeof id !== "string" || id === "") {
     throw new PushError(`POST /feeds answered ${response.status} without a feed id`, false, response.status);
   }
+  return id;
+}
+
+async function ensureRemoteFeed(destination: FeedDestination, progress: Progress): Promise<string> {
+  if (destination.remoteFeedId) return destination.remoteFeedId;
+  const id = await createRemoteFeed(destination, progress, `${destination.id}:create`);
   await prisma.feedDestination.update({ where: { id: destination.id }, data: { remoteFeedId: id } });
+  return id;
+}
+
+/**
+ * The agent answered 404 for the feed we created (it expired or was deleted on its side). A new feed
+ * replaces it, and since the new one holds nothing, what this destination "last accepted" is
+ * forgotten in the same transaction: the push then sends every product. Keyed by the lost feed's
+ * id, so a retry of this step gets the same replacement.
+ */
+async function replaceLostFeed(destination: FeedDestination, lostFeedId: string, progress: Progress) {
+  const id = await createRemoteFeed(
+    destination,
+    progress,
+    `${destination.id}:create:replacing:${lostFeedId}`,
+  );
+  await prisma.$transaction([
+    prisma.feedDestination.updateMany({
+      where: { id: destination.id, remoteFeedId: lostFeedId },
+      data: { remoteFeedId: id },
+    }),
+    prisma.feedPushedProduct.deleteMany({ where: { destinationId: destination.id } }),
+  ]);
+  console.warn(
+    JSON.stringify({
+      level: "warn",
+      msg: "feed.push_remote_feed_replaced",
+      shop: destination.shop,
+      destination: destination.id,
+      lostFeedId,
+      feedId: id,
+    }),
+  );
   return id;
 }
 
@@ -433,6 +473,38 @@ async function pushToFeedApi(
   progress: Progress,
 ): Promise<PushOutcome> {
   const feedId = await ensureRemoteFeed(destination, progress);
+  try {
+    return await pushChangedProducts(destination, feedId, deliveryId, progress);
+  } catch (error) {
+    // Only a feed created by an earlier push can have been lost; a 404 for the one just created
+    // (or a second 404 after replacing it) is the receiver's problem, and fails the push.
+    const lost =
+      error instanceof PushError && error.httpStatus === 404 && destination.remoteFeedId === feedId;
+    if (!lost) throw error;
+    const replacement = await replaceLostFeed(destination, feedId, progress);
+    // Batches the lost feed accepted before it went away do not count.
+    progress.products = 0;
+    progress.removed = 0;
+    const outcome = await pushChangedProducts(
+      destination,
+      replacement,
+      `${deliveryId}:replacement`,
+      progress,
+    );
+    return {
+      ...outcome,
+      note: `The agent no longer had feed ${feedId}; created feed ${replacement} and sent every product.`,
+    };
+  }
+}
+
+/** `PATCH /feeds/{id}/products` with what changed since the destination last accepted it. */
+async function pushChangedProducts(
+  destination: FeedDestination,
+  feedId: string,
+  deliveryId: string,
+  progress: Progress,
+): Promise<PushOutcome> {
   const market = destination.market ?? "";
   let batch: Outgoing[] = [];
   let batchNo = 0;

@@ -130,6 +130,8 @@ export interface FeedReceiver {
   /** Current products of a feed in first-upsert order (undefined when no such feed). */
   products(feedId: string): Product[] | undefined;
   upserts(): UpsertRecord[];
+  /** Forgets a feed, as an agent does that expired or deleted it: its URLs answer 404 from now on. */
+  dropFeed(feedId: string): boolean;
   /** Every product PATCHed without any change: an app that syncs only changes produces none. */
   unchangedUpserts(): Array<{ requestSeq: number; feedId: string; productId: string }>;
   reset(): void;
@@ -566,6 +568,7 @@ export async function startFeedReceiver(options: FeedReceiverOptions = {}): Prom
       return feed ? [...feed.products.values()] : undefined;
     },
     upserts: () => [...upserts],
+    dropFeed: (feedId) => feeds.delete(feedId),
     unchangedUpserts: () =>
       upserts.flatMap((u) =>
         u.unchanged.map((productId) => ({ requestSeq: u.requestSeq, feedId: u.feedId, productId })),

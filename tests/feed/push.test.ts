@@ -199,6 +199,54 @@ describe("ACP Feed API destination", () => {
     expect(later.at(-1)).toMatchObject({ status: "skipped" });
     expect(demoAgent.upserts()).toHaveLength(count);
   });
+
+  it("a feed the agent lost is created again, once, and every product sent to it", async () => {
+    await catalogJobsSettled(stack.db, DEMO_SHOP);
+    expect(demoAgent.dropFeed(feedId)).toBe(true);
+    const before = demoAgent.requests().length;
+    stack.shopify.control.updateProduct(productGid("Canvas Tote Bag XL"), { price: "22.00" });
+    const deliveries = await settledDeliveries(destination, 6);
+    const expected = await storedProducts(DEMO_SHOP, "united-states");
+    const delivery = deliveries.at(-1)!;
+    expect(delivery).toMatchObject({ status: "succeeded", attempt: 1, products: expected.size, removed: 0 });
+    expect(delivery.error).toMatch(/no longer had feed/);
+
+    const [replacement] = demoAgent.feeds();
+    expect(demoAgent.feeds()).toHaveLength(1);
+    expect(replacement.id).not.toBe(feedId);
+    expect(await stack.db.feedDestination.findUnique({ where: { id: destination } })).toMatchObject({
+      remoteFeedId: replacement.id,
+      failures: 0,
+    });
+    const received = demoAgent.products(replacement.id)!;
+    expect(new Set(received.map((p) => p.id))).toEqual(new Set(expected.keys()));
+    for (const product of received) expect(product).toEqual(expected.get(product.id));
+    // One failed PATCH to the lost feed, one POST /feeds, then PATCHes to the new feed only.
+    const calls = demoAgent.requests().slice(before);
+    expect(calls.filter((call) => call.status === 404)).toHaveLength(1);
+    expect(calls.filter((call) => call.method === "POST")).toHaveLength(1);
+    expect(
+      calls.filter((call) => call.status === 200).every((call) => call.path.includes(replacement.id)),
+    ).toBe(true);
+    feedId = replacement.id;
+  });
+
+  it("a feed lost again right after its replacement fails the push instead of looping", async () => {
+    await catalogJobsSettled(stack.db, DEMO_SHOP);
+    // Every PATCH answers 404: the stored feed, then its replacement.
+    demoAgent.faults.add({ status: 404, times: 2, match: { method: "PATCH" } });
+    const before = demoAgent.requests().length;
+    stack.shopify.control.updateProduct(productGid("Canvas Tote Bag XL"), { price: "23.00" });
+    const deliveries = await settledDeliveries(destination, 7);
+    expect(deliveries.at(-1)).toMatchObject({ status: "failed", httpStatus: 404, attempt: 1 });
+    const calls = demoAgent.requests().slice(before);
+    expect(calls.map((call) => `${call.method} ${call.status}`)).toEqual([
+      "PATCH 404",
+      "POST 201",
+      "PATCH 404",
+    ]);
+    expect(demoAgent.faults.pending).toBe(0);
+  });
 });
 
 describe("file upload destination", () => {
