@@ -29,6 +29,11 @@ function createDatabase(): Database {
     };
     // One pool for Prisma and the bulk writes, so they share the instance's connection budget.
     const pool = new pg.Pool({ connectionString: url });
+    // An idle connection the server dropped (restart, failover) must not crash the process; the
+    // pool replaces it on the next checkout.
+    pool.on("error", (error) =>
+      console.warn(JSON.stringify({ level: "warn", msg: "db.idle_connection_error", error: error.message })),
+    );
     return {
       client: new PostgresClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }),
       driver: { kind: "postgresql", pool },

@@ -4,8 +4,10 @@
  * the sandbox Shopify store (bulk export → JSONL → stored feed), then serves it once from the pull URL.
  * The app's RSS is read from /proc while it runs. Writes bench/results/feed-sync.json.
  *
- * Runs (FEED_BENCH_RUNS, default "10000,100000,100000@128,100000@4096"): variants (8 per product), optionally
- * `@<MB>` for another V8 old-space cap than start-server's default (APP_MAX_HEAP_MB). `@4096` is about
+ * Runs (FEED_BENCH_RUNS, default "10000,100000,100000@128,100000@4096,100000:postgresql"): variants
+ * (8 per product), optionally `@<MB>` for another V8 old-space cap than start-server's default
+ * (APP_MAX_HEAP_MB) and `:postgresql` for a local PostgreSQL (fsync off, as in the tests) instead of
+ * SQLite. `@4096` is about
  * V8's own sizing on a large machine, where the peak RSS mostly measures garbage not yet collected;
  * `@128` shows 100,000 variants (a ~60 MB export) through the same heap as 20,000 in
  * tests/feed/memory.test.ts. FEED_BENCH_NODE_OPTIONS passes other flags (e.g. --cpu-prof).
@@ -17,6 +19,7 @@
  * changed row in the stored feed (FEED_BENCH_CHANGES changes, default 5).
  */
 import { execFileSync, spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -30,6 +33,9 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createGzip, gunzipSync } from "node:zlib";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { Logger, runMigrations } from "graphile-worker";
+import { startPostgres } from "../scripts/lib/postgres.mjs";
 import { seedShopInstall } from "../sandbox/app-seed/seed";
 import { APP_SCOPES } from "../sandbox/shopify-admin/fixtures/catalog";
 import { startShopifySandbox } from "../sandbox/shopify-admin/server";
@@ -38,10 +44,15 @@ import { freePort, waitForHttp } from "../tests/support/net";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TMP = path.join(ROOT, "bench/.tmp");
-const RUNS = (process.env.FEED_BENCH_RUNS ?? "10000,100000,100000@128,100000@4096").split(",").map((spec) => {
-  const [variants, heap] = spec.split("@").map(Number);
-  return { variants, heapMb: heap || null };
-});
+type BenchDatabase = "sqlite" | "postgresql";
+const RUNS = (process.env.FEED_BENCH_RUNS ?? "10000,100000,100000@128,100000@4096,100000:postgresql")
+  .split(",")
+  .map((spec) => {
+    const [sizes, database = "sqlite"] = spec.split(":");
+    if (database !== "sqlite" && database !== "postgresql") throw new Error(`Unknown database in ${spec}`);
+    const [variants, heap] = sizes.split("@").map(Number);
+    return { variants, heapMb: heap || null, database: database as BenchDatabase };
+  });
 const TIME_LIMIT_MS = Number(process.env.FEED_BENCH_SECONDS ?? 900) * 1000;
 const VARIANTS_PER_PRODUCT = 8;
 const CHANGES = Number(process.env.FEED_BENCH_CHANGES ?? 5);
@@ -126,14 +137,24 @@ async function webhookToFeedDelays(
   };
 }
 
-async function syncOnce(variants: number, heapMb: number | null) {
-  const products = Math.ceil(variants / VARIANTS_PER_PRODUCT);
-  const shop = generatedShop({ domain: SHOP, products, variantsPerProduct: VARIANTS_PER_PRODUCT });
-  // The bench measures our sync, not the sandbox's throttling.
-  const shopify = await startShopifySandbox({
-    shops: [shop],
-    rateLimit: { maximumAvailable: 1_000_000, restoreRate: 100_000 },
-  });
+/** A migrated database for one run, and a Prisma client on it. */
+async function benchDatabase(kind: BenchDatabase, variants: number) {
+  if (kind === "postgresql") {
+    postgres ??= await startPostgres();
+    const databaseUrl = postgres.createDatabase(`feed_bench_${variants}_${Date.now()}`);
+    execFileSync("prisma", ["migrate", "deploy"], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: "ignore",
+    });
+    await runMigrations({ connectionString: databaseUrl, logger: new Logger(() => () => undefined) });
+    const require = createRequire(import.meta.url);
+    const { PrismaClient: PostgresClient } = require("../node_modules/.prisma/client-postgresql") as {
+      PrismaClient: new (options: { adapter: unknown }) => PrismaClient;
+    };
+    const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+    return { databaseUrl, db, remove: () => undefined };
+  }
   mkdirSync(TMP, { recursive: true });
   const file = path.join(TMP, `feed-sync-${variants}-${Date.now()}.sqlite`);
   const databaseUrl = `file:${file}`;
@@ -143,6 +164,23 @@ async function syncOnce(variants: number, heapMb: number | null) {
     stdio: "ignore",
   });
   const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file }) });
+  const remove = () => {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${file}${suffix}`, { force: true });
+  };
+  return { databaseUrl, db, remove };
+}
+
+let postgres: Awaited<ReturnType<typeof startPostgres>> | null = null;
+
+async function syncOnce(variants: number, heapMb: number | null, database: BenchDatabase) {
+  const products = Math.ceil(variants / VARIANTS_PER_PRODUCT);
+  const shop = generatedShop({ domain: SHOP, products, variantsPerProduct: VARIANTS_PER_PRODUCT });
+  // The bench measures our sync, not the sandbox's throttling.
+  const shopify = await startShopifySandbox({
+    shops: [shop],
+    rateLimit: { maximumAvailable: 1_000_000, restoreRate: 100_000 },
+  });
+  const { databaseUrl, db, remove } = await benchDatabase(database, variants);
   await seedShopInstall(db, { shop: SHOP, accessToken: shop.installation.accessToken, scopes: APP_SCOPES });
   const token = `feed_${randomBytes(32).toString("base64url")}`;
   await db.feedSettings.create({
@@ -234,6 +272,7 @@ async function syncOnce(variants: number, heapMb: number | null) {
     return {
       variants,
       products,
+      database,
       // null: scripts/start-server's default cap.
       app_max_heap_mb: heapMb,
       export_mb: Number((Number(run.byteOffset) / 1024 / 1024).toFixed(1)),
@@ -271,26 +310,27 @@ async function syncOnce(variants: number, heapMb: number | null) {
     }
     await db.$disconnect();
     await shopify.stop();
-    rmSync(file, { force: true });
-    rmSync(`${file}-wal`, { force: true });
-    rmSync(`${file}-shm`, { force: true });
+    remove();
   }
 }
 
 export async function runFeedSyncBench() {
   execFileSync("remix", ["vite:build", "--logLevel", "error"], { cwd: ROOT, stdio: "inherit" });
   const runs = [];
-  for (const { variants, heapMb } of RUNS) {
-    const result = await syncOnce(variants, heapMb);
-    console.log(JSON.stringify(result));
-    runs.push(result);
+  try {
+    for (const { variants, heapMb, database } of RUNS) {
+      const result = await syncOnce(variants, heapMb, database);
+      console.log(JSON.stringify(result));
+      runs.push(result);
+    }
+  } finally {
+    postgres?.stop();
   }
   const report = {
     bench: "feed-sync",
     at: new Date().toISOString(),
     node: process.version,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 1024 ** 3) },
-    database: "sqlite",
     runs,
   };
   mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });

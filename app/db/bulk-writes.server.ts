@@ -59,7 +59,12 @@ interface SqliteWriter {
   statements: Map<string, BetterSqlite3.Statement>;
 }
 
-let sqlite: SqliteWriter | null = null;
+declare global {
+  // Kept across Vite dev-server reloads, like the Prisma client, so a reload does not leak a connection.
+  var __acpBulkSqlite: SqliteWriter | null | undefined;
+}
+
+let sqlite: SqliteWriter | null = globalThis.__acpBulkSqlite ?? null;
 
 /**
  * A connection of its own: Prisma's is not reachable, and must not carry our transaction into one of
@@ -72,6 +77,7 @@ function sqliteWriter(file: string): SqliteWriter {
   const require = createRequire(import.meta.url);
   const Database = require("better-sqlite3") as typeof BetterSqlite3;
   sqlite = { db: new Database(file, { timeout: 0 }), statements: new Map() };
+  globalThis.__acpBulkSqlite = sqlite;
   return sqlite;
 }
 
@@ -123,6 +129,7 @@ async function writeSqlite(file: string, writes: SqlWrite[]): Promise<number[]> 
 export function closeBulkWriter(): void {
   sqlite?.db.close();
   sqlite = null;
+  globalThis.__acpBulkSqlite = null;
 }
 
 // ---------------------------------------------------------------------------------------------------
