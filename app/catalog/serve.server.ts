@@ -163,29 +163,22 @@ const ORDER: Prisma.FeedItemOrderByWithRelationInput[] = [
   { market: "asc" },
 ];
 
-/** After `key` in (productId, itemId, market) order: keyset paging, which stays fast deep into the feed. */
-function after(key: Keys): Prisma.FeedItemWhereInput {
-  return {
-    OR: [
-      { productId: { gt: key.productId } },
-      { productId: key.productId, itemId: { gt: key.itemId } },
-      { productId: key.productId, itemId: key.itemId, market: { gt: key.market } },
-    ],
-  };
-}
-
-/** The stored rows of valid items in a stable order, a page at a time; `range` cuts out one shard. */
+/**
+ * The stored rows of valid items in a stable order, a page at a time; `range` cuts out one shard.
+ * Keyset paging on (productId, itemId, market), which stays fast deep into the feed. Written as SQL:
+ * the row-value comparison is one index range on both SQLite and PostgreSQL, where the same
+ * condition spelled as Prisma `OR`s took PostgreSQL 2.2 s for 100,000 rows instead of 0.26 s.
+ */
 async function* validRows(
   shop: string,
   range: { skip: number; take: number } | null,
 ): AsyncGenerator<string[]> {
-  const where: Prisma.FeedItemWhereInput = { shop, status: "valid" };
   let key: Keys | null = null;
   let left = range ? range.take : Number.POSITIVE_INFINITY;
   if (range && range.skip > 0) {
     // The shard starts after the last item of the shard before it.
     const previous = await prisma.feedItem.findFirst({
-      where,
+      where: { shop, status: "valid" },
       orderBy: ORDER,
       skip: range.skip - 1,
       select: { productId: true, itemId: true, market: true },
@@ -194,17 +187,26 @@ async function* validRows(
     key = previous;
   }
   while (left > 0) {
-    const page: (Keys & { row: string | null })[] = await prisma.feedItem.findMany({
-      where: key ? { AND: [where, after(key)] } : where,
-      orderBy: ORDER,
-      take: Math.min(PAGE_SIZE, left),
-      select: { productId: true, itemId: true, market: true, row: true },
-    });
+    const limit = Math.min(PAGE_SIZE, left);
+    // Two whole statements rather than a nested `Prisma.sql` fragment: the PostgreSQL client is a
+    // second generated client, and fragments made by the first are not recognised as SQL by it.
+    const page = key
+      ? await prisma.$queryRaw<(Keys & { row: string | null })[]>`
+          SELECT "productId", "itemId", "market", "row" FROM "FeedItem"
+          WHERE "shop" = ${shop} AND "status" = 'valid'
+            AND ("productId", "itemId", "market") > (${key.productId}, ${key.itemId}, ${key.market})
+          ORDER BY "productId", "itemId", "market"
+          LIMIT ${limit}`
+      : await prisma.$queryRaw<(Keys & { row: string | null })[]>`
+          SELECT "productId", "itemId", "market", "row" FROM "FeedItem"
+          WHERE "shop" = ${shop} AND "status" = 'valid'
+          ORDER BY "productId", "itemId", "market"
+          LIMIT ${limit}`;
     if (page.length === 0) return;
     left -= page.length;
     key = page[page.length - 1];
     yield page.flatMap((item) => (item.row ? [item.row] : []));
-    if (page.length < PAGE_SIZE) return;
+    if (page.length < limit) return;
   }
 }
 
