@@ -13,6 +13,9 @@
  * tests/feed/memory.test.ts. FEED_BENCH_NODE_OPTIONS passes other flags (e.g. --cpu-prof).
  * Bounded: FEED_BENCH_SECONDS (default 900) per run.
  *
+ * After the sync, its change pushes the whole feed to a sandbox agent's ACP Feed API (`POST /feeds`,
+ * then `PATCH /feeds/{id}/products` 100 products at a time; the receiver checks every product against
+ * the feed JSON Schema in this process, so its work is part of the push time).
  * Each run also times the bare pipeline on the same export (download the bulk JSONL, parse each
  * line, write it as jsonl.gz: no mapping, validation or database), so `import_vs_bare` shows what
  * our sync costs over the unavoidable work, and the delay from a product/update webhook to the
@@ -36,6 +39,8 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Logger, runMigrations } from "graphile-worker";
 import { startPostgres } from "../scripts/lib/postgres.mjs";
+import { encryptSecret, parseKeyRing } from "../app/lib/crypto.server";
+import { startFeedReceiver } from "../sandbox/agent/feed-receiver";
 import { seedShopInstall } from "../sandbox/app-seed/seed";
 import { APP_SCOPES } from "../sandbox/shopify-admin/fixtures/catalog";
 import { startShopifySandbox } from "../sandbox/shopify-admin/server";
@@ -57,6 +62,7 @@ const TIME_LIMIT_MS = Number(process.env.FEED_BENCH_SECONDS ?? 900) * 1000;
 const VARIANTS_PER_PRODUCT = 8;
 const CHANGES = Number(process.env.FEED_BENCH_CHANGES ?? 5);
 const SECRET = "bench-api-secret";
+const KEYS = `bench:${Buffer.alloc(32, 7).toString("base64")}`;
 const SHOP = "acp-bench.myshopify.com";
 /** The catalog topics of shopify.app.toml (the bench edits nothing, but a real install has them). */
 const WEBHOOKS = {
@@ -172,6 +178,19 @@ async function benchDatabase(kind: BenchDatabase, variants: number) {
 
 let postgres: Awaited<ReturnType<typeof startPostgres>> | null = null;
 
+/** The push the sync's change started: its delivery once over (null if none within the deadline). */
+async function firstPush(db: PrismaClient, deadline: number) {
+  while (Date.now() < deadline) {
+    const delivery = await db.feedDelivery.findFirst({
+      where: { destinationId: "fdst_bench", status: { notIn: ["running", "retrying"] } },
+      orderBy: { startedAt: "asc" },
+    });
+    if (delivery) return delivery;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return null;
+}
+
 async function syncOnce(variants: number, heapMb: number | null, database: BenchDatabase) {
   const products = Math.ceil(variants / VARIANTS_PER_PRODUCT);
   const shop = generatedShop({ domain: SHOP, products, variantsPerProduct: VARIANTS_PER_PRODUCT });
@@ -188,6 +207,23 @@ async function syncOnce(variants: number, heapMb: number | null, database: Bench
       shop: SHOP,
       tokenHash: createHash("sha256").update(token).digest("hex"),
       tokenPrefix: token.slice(0, 11),
+    },
+  });
+
+  // An agent's Feed API, pushed to after the sync (the sync's change triggers it, as in production).
+  const agent = await startFeedReceiver();
+  await db.feedDestination.create({
+    data: {
+      id: "fdst_bench",
+      shop: SHOP,
+      name: "Bench agent",
+      kind: "feed_api",
+      url: agent.origin,
+      // A generated shop has no Shopify markets: its items are in the shop's own ("primary").
+      market: "primary",
+      secretEncrypted: encryptSecret(agent.token, parseKeyRing(KEYS)),
+      secretLast4: agent.token.slice(-4),
+      nextPushAt: new Date(Date.now() + 24 * 60 * 60_000),
     },
   });
 
@@ -208,6 +244,7 @@ async function syncOnce(variants: number, heapMb: number | null, database: Bench
       SHOPIFY_API_SECRET: SECRET,
       SHOPIFY_APP_URL: url,
       DATABASE_URL: databaseUrl,
+      APP_ENCRYPTION_KEYS: KEYS,
       ACP_SANDBOX: "1",
       SANDBOX_SHOPIFY_URL: shopify.url,
       JOB_POLL_MS: "100",
@@ -248,6 +285,10 @@ async function syncOnce(variants: number, heapMb: number | null, database: Bench
     const hwm = procMemory(child.pid!)?.hwm ?? null;
     const seconds = (run.finishedAt!.getTime() - run.startedAt.getTime()) / 1000;
     const items = run.valid + run.invalid + run.excluded;
+
+    const push = await firstPush(db, deadline);
+    const pushedProducts = agent.products(agent.feeds()[0]?.id ?? "")?.length ?? 0;
+    const patches = agent.requests().filter((request) => request.method === "PATCH").length;
 
     const served = Date.now();
     const response = await fetch(`${url}/feeds/${token}/products.jsonl.gz`);
@@ -293,6 +334,16 @@ async function syncOnce(variants: number, heapMb: number | null, database: Bench
       idle_rss_mb: idleRss,
       peak_rss_mb: Math.max(peakRss, hwm ?? 0),
       peak_rss_mb_recorded_by_app: run.peakRssMb,
+      feed_api_push: push
+        ? {
+            status: push.status,
+            products: push.products,
+            received_by_agent: pushedProducts,
+            patch_requests: patches,
+            mb_sent: Number((push.bytes / 1024 / 1024).toFixed(1)),
+            seconds: Number(((push.finishedAt!.getTime() - push.startedAt.getTime()) / 1000).toFixed(2)),
+          }
+        : null,
       serve: {
         status: response.status,
         rows,
@@ -310,6 +361,7 @@ async function syncOnce(variants: number, heapMb: number | null, database: Bench
     }
     await db.$disconnect();
     await shopify.stop();
+    await agent.close();
     remove();
   }
 }

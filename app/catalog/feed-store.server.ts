@@ -53,7 +53,8 @@ export interface ProductWrite {
   productId: string;
   updatedAt: Date;
   items: BuiltItem[];
-  acpProducts: { market: string; acp: string }[];
+  /** Per market: the ACP `Product` JSON and its `contentHash`. */
+  acpProducts: { market: string; acp: string; hash: string }[];
   counts: StatusCounts;
 }
 
@@ -62,7 +63,8 @@ export async function loadRules(shop: string): Promise<FeedRules> {
   return parseFeedRules(settings ? JSON.parse(settings.rules) : {});
 }
 
-function sha256(text: string): string {
+/** SHA-256, base64url: stored content hashes (feed rows, ACP products, what a destination accepted). */
+export function contentHash(text: string): string {
   return createHash("sha256").update(text).digest("base64url");
 }
 
@@ -96,7 +98,7 @@ export function buildProductWrite(read: ReadProduct, context: ShopContext, rules
         status: "excluded",
         problems,
         row: null,
-        contentHash: sha256(`excluded\n${problems}`),
+        contentHash: contentHash(`excluded\n${problems}`),
         productUpdatedAt: updatedAt,
       });
     }
@@ -130,8 +132,9 @@ export function buildProductWrite(read: ReadProduct, context: ShopContext, rules
     const acp = toAcpFeedProduct(valid);
     if (!acp) continue;
     const text = JSON.stringify(acp);
-    acpProducts.push({ market, acp: text });
-    acpHashes.set(market, sha256(text));
+    const hash = contentHash(text);
+    acpProducts.push({ market, acp: text, hash });
+    acpHashes.set(market, hash);
   }
 
   for (const { item, status, problems, row } of rowsByItem) {
@@ -144,7 +147,9 @@ export function buildProductWrite(read: ReadProduct, context: ShopContext, rules
       status,
       problems,
       row,
-      contentHash: sha256(`${status}\n${problems ?? ""}\n${row}\n${acpHashes.get(item.market.handle) ?? ""}`),
+      contentHash: contentHash(
+        `${status}\n${problems ?? ""}\n${row}\n${acpHashes.get(item.market.handle) ?? ""}`,
+      ),
       productUpdatedAt: updatedAt,
     });
   }
@@ -173,7 +178,7 @@ const FEED_ITEM_COLUMNS = [
   "syncedAt",
 ] as const;
 
-const FEED_PRODUCT_COLUMNS = ["shop", "productId", "market", "acp", "updatedAt"] as const;
+const FEED_PRODUCT_COLUMNS = ["shop", "productId", "market", "acp", "contentHash", "updatedAt"] as const;
 
 const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
 
@@ -252,7 +257,7 @@ export async function writeProducts(
         ]);
       }
       for (const product of write.acpProducts)
-        productRows.push([shop, write.productId, product.market, product.acp, now]);
+        productRows.push([shop, write.productId, product.market, product.acp, product.hash, now]);
     }
     operations.push({ table: "FeedItem", columns: FEED_ITEM_COLUMNS, rows: itemRows });
     if (productRows.length > 0)

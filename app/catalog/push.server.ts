@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import type { FeedDestination } from "@prisma/client";
 import prisma from "../db.server";
@@ -6,6 +5,7 @@ import { enqueueJob } from "../jobs/queue.server";
 import { decryptSecret } from "../lib/crypto.server";
 import { newId } from "../lib/ids";
 import { retryAfterMs, retryDelayMs } from "./push-retry";
+import { contentHash } from "./feed-store.server";
 import { renderFeedFile } from "./serve.server";
 
 /**
@@ -141,10 +141,6 @@ function authHeaders(destination: FeedDestination): Record<string, string> {
   const value =
     name.toLowerCase() === "authorization" && !/^\S+ \S/.test(secret) ? `Bearer ${secret}` : secret;
   return { [name]: value };
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("base64url");
 }
 
 interface PushOutcome {
@@ -548,14 +544,15 @@ async function pushChangedProducts(
     }
   };
 
-  // Changed or new products, compared page by page with what this destination last accepted.
+  // Changed or new products, compared page by page by stored hash with what this destination last
+  // accepted; only the products to send are read in full.
   let after: string | undefined;
   for (;;) {
     const page = await prisma.feedProduct.findMany({
       where: { shop: destination.shop, market, ...(after ? { productId: { gt: after } } : {}) },
       orderBy: { productId: "asc" },
       take: PAGE,
-      select: { productId: true, acp: true },
+      select: { productId: true, contentHash: true },
     });
     if (page.length === 0) break;
     after = page[page.length - 1].productId;
@@ -564,19 +561,33 @@ async function pushChangedProducts(
       select: { productId: true, contentHash: true, removed: true },
     });
     const known = new Map(pushed.map((row) => [row.productId, row]));
-    for (const row of page) {
-      const hash = sha256(row.acp);
-      const previous = known.get(row.productId);
-      if (previous && !previous.removed && previous.contentHash === hash) continue;
-      const product = JSON.parse(row.acp) as Parameters<typeof tombstoneOf>[0];
-      batch.push({
-        productId: row.productId,
-        product,
-        hash,
-        tombstone: tombstoneOf(product),
-        removed: false,
+    const accepted = (productId: string, hash: string) => {
+      const previous = known.get(productId);
+      return !!previous && !previous.removed && previous.contentHash === hash;
+    };
+    const candidates = page.filter(
+      (row) => row.contentHash === "" || !accepted(row.productId, row.contentHash),
+    );
+    if (candidates.length > 0) {
+      // Read again with their hashes: a row rewritten since the page was read is sent as it is now.
+      const full = await prisma.feedProduct.findMany({
+        where: { shop: destination.shop, market, productId: { in: candidates.map((row) => row.productId) } },
+        orderBy: { productId: "asc" },
+        select: { productId: true, acp: true, contentHash: true },
       });
-      if (batch.length >= PATCH_BATCH) await flush();
+      for (const row of full) {
+        const hash = row.contentHash || contentHash(row.acp);
+        if (accepted(row.productId, hash)) continue;
+        const product = JSON.parse(row.acp) as Parameters<typeof tombstoneOf>[0];
+        batch.push({
+          productId: row.productId,
+          product,
+          hash,
+          tombstone: tombstoneOf(product),
+          removed: false,
+        });
+        if (batch.length >= PATCH_BATCH) await flush();
+      }
     }
     if (page.length < PAGE) break;
   }
@@ -610,7 +621,7 @@ async function pushChangedProducts(
       batch.push({
         productId: row.productId,
         product: JSON.parse(row.tombstone),
-        hash: sha256(row.tombstone),
+        hash: contentHash(row.tombstone),
         tombstone: row.tombstone,
         removed: true,
       });

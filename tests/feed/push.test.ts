@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { FeedDelivery } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptSecret, parseKeyRing } from "../../app/lib/crypto.server";
@@ -142,9 +143,25 @@ describe("ACP Feed API destination", () => {
     expect(await stack.db.feedPushedProduct.count({ where: { destinationId: destination } })).toBe(
       expected.size,
     );
+    // What the destination accepted is recorded with the hash the stored product carries.
+    const stored = await stack.db.feedProduct.findMany({
+      where: { shop: DEMO_SHOP, market: "united-states" },
+    });
+    const accepted = await stack.db.feedPushedProduct.findMany({ where: { destinationId: destination } });
+    const hashes = new Map(accepted.map((row) => [row.productId, row.contentHash]));
+    for (const row of stored) {
+      expect(row.contentHash).toBe(createHash("sha256").update(row.acp).digest("base64url"));
+      expect(hashes.get(row.productId)).toBe(row.contentHash);
+    }
   });
 
   it("a second push with nothing changed sends nothing", async () => {
+    // Rows stored before `FeedProduct.contentHash` existed have it empty: hashed when read, not resent.
+    const blanked = await stack.db.feedProduct.updateMany({
+      where: { shop: DEMO_SHOP, market: "united-states" },
+      data: { contentHash: "" },
+    });
+    expect(blanked.count).toBeGreaterThan(3);
     const before = demoAgent.requests().length;
     await queuePush(DEMO_SHOP, destination);
     const deliveries = await settledDeliveries(destination, 2);

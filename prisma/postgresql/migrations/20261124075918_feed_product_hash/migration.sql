@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "FeedProduct" ADD COLUMN     "contentHash" TEXT NOT NULL DEFAULT '';
+
