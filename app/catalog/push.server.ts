@@ -544,80 +544,56 @@ async function pushChangedProducts(
     }
   };
 
-  // Changed or new products, compared page by page by stored hash with what this destination last
-  // accepted; only the products to send are read in full.
-  let after: string | undefined;
+  // Changed or new products: those whose stored hash differs from what this destination last
+  // accepted, found by the database (an anti-join on the two hashes), so a push after one change reads
+  // one product, not the whole feed. Rows stored before hashes existed ("") are hashed here.
+  const shop = destination.shop;
+  let after = "";
   for (;;) {
-    const page = await prisma.feedProduct.findMany({
-      where: { shop: destination.shop, market, ...(after ? { productId: { gt: after } } : {}) },
-      orderBy: { productId: "asc" },
-      take: PAGE,
-      select: { productId: true, contentHash: true },
-    });
+    const page = await prisma.$queryRaw<
+      { productId: string; acp: string; contentHash: string; pushedHash: string | null }[]
+    >`
+      SELECT p."productId", p."acp", p."contentHash",
+        CASE WHEN x."removed" = ${true} THEN NULL ELSE x."contentHash" END AS "pushedHash"
+      FROM "FeedProduct" p
+      LEFT JOIN "FeedPushedProduct" x ON x."destinationId" = ${destination.id} AND x."productId" = p."productId"
+      WHERE p."shop" = ${shop} AND p."market" = ${market} AND p."productId" > ${after}
+        AND (x."productId" IS NULL OR x."removed" = ${true} OR p."contentHash" = '' OR x."contentHash" <> p."contentHash")
+      ORDER BY p."productId"
+      LIMIT ${PAGE}`;
     if (page.length === 0) break;
     after = page[page.length - 1].productId;
-    const pushed = await prisma.feedPushedProduct.findMany({
-      where: { destinationId: destination.id, productId: { in: page.map((row) => row.productId) } },
-      select: { productId: true, contentHash: true, removed: true },
-    });
-    const known = new Map(pushed.map((row) => [row.productId, row]));
-    const accepted = (productId: string, hash: string) => {
-      const previous = known.get(productId);
-      return !!previous && !previous.removed && previous.contentHash === hash;
-    };
-    const candidates = page.filter(
-      (row) => row.contentHash === "" || !accepted(row.productId, row.contentHash),
-    );
-    if (candidates.length > 0) {
-      // Read again with their hashes: a row rewritten since the page was read is sent as it is now.
-      const full = await prisma.feedProduct.findMany({
-        where: { shop: destination.shop, market, productId: { in: candidates.map((row) => row.productId) } },
-        orderBy: { productId: "asc" },
-        select: { productId: true, acp: true, contentHash: true },
+    for (const row of page) {
+      const hash = row.contentHash || contentHash(row.acp);
+      if (row.pushedHash === hash) continue;
+      const product = JSON.parse(row.acp) as Parameters<typeof tombstoneOf>[0];
+      batch.push({
+        productId: row.productId,
+        product,
+        hash,
+        tombstone: tombstoneOf(product),
+        removed: false,
       });
-      for (const row of full) {
-        const hash = row.contentHash || contentHash(row.acp);
-        if (accepted(row.productId, hash)) continue;
-        const product = JSON.parse(row.acp) as Parameters<typeof tombstoneOf>[0];
-        batch.push({
-          productId: row.productId,
-          product,
-          hash,
-          tombstone: tombstoneOf(product),
-          removed: false,
-        });
-        if (batch.length >= PATCH_BATCH) await flush();
-      }
+      if (batch.length >= PATCH_BATCH) await flush();
     }
     if (page.length < PAGE) break;
   }
   await flush();
 
   // Products this destination holds that the stored feed no longer has (deleted, excluded, invalid).
-  let afterPushed: string | undefined;
+  after = "";
   for (;;) {
-    const page = await prisma.feedPushedProduct.findMany({
-      where: {
-        destinationId: destination.id,
-        removed: false,
-        ...(afterPushed ? { productId: { gt: afterPushed } } : {}),
-      },
-      orderBy: { productId: "asc" },
-      take: PAGE,
-      select: { productId: true, tombstone: true },
-    });
+    const page = await prisma.$queryRaw<{ productId: string; tombstone: string }[]>`
+      SELECT x."productId", x."tombstone"
+      FROM "FeedPushedProduct" x
+      LEFT JOIN "FeedProduct" p ON p."shop" = ${shop} AND p."market" = ${market} AND p."productId" = x."productId"
+      WHERE x."destinationId" = ${destination.id} AND x."removed" = ${false} AND x."productId" > ${after}
+        AND p."productId" IS NULL
+      ORDER BY x."productId"
+      LIMIT ${PAGE}`;
     if (page.length === 0) break;
-    afterPushed = page[page.length - 1].productId;
-    const present = new Set(
-      (
-        await prisma.feedProduct.findMany({
-          where: { shop: destination.shop, market, productId: { in: page.map((row) => row.productId) } },
-          select: { productId: true },
-        })
-      ).map((row) => row.productId),
-    );
+    after = page[page.length - 1].productId;
     for (const row of page) {
-      if (present.has(row.productId)) continue;
       batch.push({
         productId: row.productId,
         product: JSON.parse(row.tombstone),
