@@ -1,6 +1,7 @@
 import { Readable, Transform } from "node:stream";
 import type { FeedDestination } from "@prisma/client";
-import prisma from "../db.server";
+import prisma, { databaseDriver } from "../db.server";
+import { writeAtomically } from "../db/bulk-writes.server";
 import { enqueueJob } from "../jobs/queue.server";
 import { decryptSecret } from "../lib/crypto.server";
 import { newId } from "../lib/ids";
@@ -438,6 +439,16 @@ async function replaceLostFeed(destination: FeedDestination, lostFeedId: string,
   return id;
 }
 
+const PUSHED_PRODUCT_COLUMNS = [
+  "shop",
+  "destinationId",
+  "productId",
+  "contentHash",
+  "tombstone",
+  "removed",
+  "pushedAt",
+] as const;
+
 interface Outgoing {
   productId: string;
   product: unknown;
@@ -521,23 +532,22 @@ async function pushChangedProducts(
     progress.bytes += bytes;
     // Recorded per accepted batch: a retry after a later failure resends nothing already accepted.
     const pushedAt = new Date();
-    await prisma.$transaction(
-      sending.map((entry) =>
-        prisma.feedPushedProduct.upsert({
-          where: { destinationId_productId: { destinationId: destination.id, productId: entry.productId } },
-          create: {
-            shop: destination.shop,
-            destinationId: destination.id,
-            productId: entry.productId,
-            contentHash: entry.hash,
-            tombstone: entry.tombstone,
-            removed: entry.removed,
-            pushedAt,
-          },
-          update: { contentHash: entry.hash, tombstone: entry.tombstone, removed: entry.removed, pushedAt },
-        }),
-      ),
-    );
+    await writeAtomically(databaseDriver(), [
+      {
+        table: "FeedPushedProduct",
+        columns: PUSHED_PRODUCT_COLUMNS,
+        upsertOn: ["destinationId", "productId"],
+        rows: sending.map((entry) => [
+          destination.shop,
+          destination.id,
+          entry.productId,
+          entry.hash,
+          entry.tombstone,
+          entry.removed,
+          pushedAt,
+        ]),
+      },
+    ]);
     for (const entry of sending) {
       if (entry.removed) progress.removed += 1;
       else progress.products += 1;

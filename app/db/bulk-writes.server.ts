@@ -16,7 +16,7 @@ import type { Pool } from "pg";
 /** Where the writes go: the SQLite file, or the pool Prisma's pg adapter uses (app/db.server.ts). */
 export type DatabaseDriver = { kind: "sqlite"; file: string } | { kind: "postgresql"; pool: Pool };
 
-export type SqlValue = string | number | bigint | Date | null;
+export type SqlValue = string | number | bigint | boolean | Date | null;
 
 /** One statement: `?` placeholders, never inside a string literal. */
 export interface SqlStatement {
@@ -24,11 +24,13 @@ export interface SqlStatement {
   params: SqlValue[];
 }
 
-/** Many rows into one table. */
+/** Many rows into one table; with `upsertOn`, a row whose key exists replaces the other columns. */
 export interface SqlInsert {
   table: string;
   columns: readonly string[];
   rows: SqlValue[][];
+  /** The unique key (primary key or unique index) that decides "exists". */
+  upsertOn?: readonly string[];
 }
 
 export type SqlWrite = SqlStatement | SqlInsert;
@@ -37,6 +39,16 @@ const quote = (identifier: string) => `"${identifier}"`;
 
 function isInsert(write: SqlWrite): write is SqlInsert {
   return "rows" in write;
+}
+
+/** `ON CONFLICT (key) DO UPDATE SET c = excluded.c, …`: the same text in SQLite and PostgreSQL. */
+function conflictClause(write: SqlInsert): string {
+  if (!write.upsertOn) return "";
+  const key = new Set(write.upsertOn);
+  const updates = write.columns
+    .filter((column) => !key.has(column))
+    .map((c) => `${quote(c)} = excluded.${quote(c)}`);
+  return ` ON CONFLICT (${write.upsertOn.map(quote).join(", ")}) DO UPDATE SET ${updates.join(", ")}`;
 }
 
 /** Runs every write in one transaction; returns the rows each write changed. */
@@ -51,7 +63,10 @@ export async function writeAtomically(driver: DatabaseDriver, writes: SqlWrite[]
 // The better-sqlite3 adapter stores DateTime as ISO 8601 with "+00:00" (its default `timestampFormat`);
 // rows compared with Prisma's (`syncedAt < startedAt`) must be written the same way.
 function sqliteValue(value: SqlValue): string | number | bigint | null {
-  return value instanceof Date ? value.toISOString().replace("Z", "+00:00") : value;
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  // Prisma stores Boolean as 0/1 in SQLite.
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value;
 }
 
 interface SqliteWriter {
@@ -104,7 +119,7 @@ async function writeSqlite(file: string, writes: SqlWrite[]): Promise<number[]> 
       // One prepared single-row INSERT per row is better-sqlite3's fastest path: no SQL text per batch.
       const statement = prepared(
         writer,
-        `INSERT INTO ${quote(write.table)} (${write.columns.map(quote).join(", ")}) VALUES (${write.columns.map(() => "?").join(", ")})`,
+        `INSERT INTO ${quote(write.table)} (${write.columns.map(quote).join(", ")}) VALUES (${write.columns.map(() => "?").join(", ")})${conflictClause(write)}`,
       );
       let changes = 0;
       for (const row of write.rows) changes += statement.run(row.map(sqliteValue)).changes;
@@ -137,7 +152,7 @@ export function closeBulkWriter(): void {
 
 // `timestamp(3)` columns hold UTC wall time, as Prisma's pg adapter writes it: the ISO string without
 // its zone (a zone would be converted from the server's time zone).
-function postgresValue(value: SqlValue): string | number | null {
+function postgresValue(value: SqlValue): string | number | boolean | null {
   if (value instanceof Date) return value.toISOString().slice(0, -1);
   if (typeof value === "bigint") return value.toString();
   return value;
@@ -171,7 +186,7 @@ async function writePostgres(pool: Pool, writes: SqlWrite[]): Promise<number[]> 
           .map((_, r) => `(${write.columns.map((__, c) => `$${r * width + c + 1}`).join(", ")})`)
           .join(", ");
         const result = await client.query(
-          `INSERT INTO ${quote(write.table)} (${write.columns.map(quote).join(", ")}) VALUES ${values}`,
+          `INSERT INTO ${quote(write.table)} (${write.columns.map(quote).join(", ")}) VALUES ${values}${conflictClause(write)}`,
           rows.flat().map(postgresValue),
         );
         count += result.rowCount ?? 0;

@@ -134,6 +134,36 @@ function sharedBehaviour(open: () => Promise<{ driver: DatabaseDriver; db: Prism
     ).toEqual([1]);
   });
 
+  it("upserts on a key, booleans included", async () => {
+    const columns = ["shop", "destinationId", "productId", "contentHash", "tombstone", "removed", "pushedAt"];
+    const at = new Date("2026-11-24T08:00:00.000Z");
+    const row = (productId: string, hash: string, removed: boolean): SqlValue[] => [
+      SHOP,
+      "fdst_1",
+      productId,
+      hash,
+      "{}",
+      removed,
+      at,
+    ];
+    const upsertOn = ["destinationId", "productId"];
+    await writeAtomically(driver, [
+      { table: "FeedPushedProduct", columns, upsertOn, rows: [row("a", "h1", false), row("b", "h1", false)] },
+    ]);
+    await writeAtomically(driver, [
+      { table: "FeedPushedProduct", columns, upsertOn, rows: [row("b", "h2", true), row("c", "h1", false)] },
+    ]);
+    const rows = await db.feedPushedProduct.findMany({
+      where: { destinationId: "fdst_1" },
+      orderBy: { productId: "asc" },
+    });
+    expect(rows.map((r) => [r.productId, r.contentHash, r.removed, r.pushedAt])).toEqual([
+      ["a", "h1", false, at],
+      ["b", "h2", true, at],
+      ["c", "h1", false, at],
+    ]);
+  });
+
   it("inserts more rows than one PostgreSQL statement takes", async () => {
     const now = new Date();
     const rows = Array.from({ length: 1_234 }, (_, i) => itemRow(`many-${i}`, now));
