@@ -9,14 +9,10 @@
  * Bounded in count (ACP_BENCH_SESSIONS, default 120) and time (ACP_BENCH_SECONDS, default 120).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PrismaClient } from "@prisma/client";
-import { Logger, runMigrations } from "graphile-worker";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { startPostgres } from "../scripts/lib/postgres.mjs";
 import { encryptSecret, parseKeyRing } from "../app/lib/crypto.server";
 import {
@@ -36,6 +32,7 @@ import {
 import { startShopifySandbox } from "../sandbox/shopify-admin/server";
 import { DEMO_ACCOUNT_ID, DEMO_RESTRICTED_KEY } from "../sandbox/stripe/accounts";
 import { startStripeSandbox } from "../sandbox/stripe/server";
+import { freshPostgresDatabase } from "../tests/support/postgres-db";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SESSIONS = Number(process.env.ACP_BENCH_SESSIONS ?? 120);
@@ -77,18 +74,7 @@ export async function runAcpLoadBench() {
   });
   const stripe = await startStripeSandbox();
   try {
-    const databaseUrl = postgres.createDatabase("acp_bench");
-    execFileSync("prisma", ["migrate", "deploy"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: "ignore",
-    });
-    await runMigrations({ connectionString: databaseUrl, logger: new Logger(() => () => undefined) });
-    const require = createRequire(import.meta.url);
-    const { PrismaClient: PostgresClient } = require("../node_modules/.prisma/client-postgresql") as {
-      PrismaClient: new (options: { adapter: unknown }) => PrismaClient;
-    };
-    const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+    const { url: databaseUrl, db } = await freshPostgresDatabase(postgres.url());
     await seedShopInstall(db, { shop: DEMO_SHOP, accessToken: DEMO_ACCESS_TOKEN, scopes: APP_SCOPES });
     await seedStripeSettings(db, {
       shop: DEMO_SHOP,

@@ -22,7 +22,6 @@
  * changed row in the stored feed (FEED_BENCH_CHANGES changes, default 5).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -36,8 +35,6 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createGzip, gunzipSync } from "node:zlib";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { Logger, runMigrations } from "graphile-worker";
 import { startPostgres } from "../scripts/lib/postgres.mjs";
 import { encryptSecret, parseKeyRing } from "../app/lib/crypto.server";
 import { startFeedReceiver } from "../sandbox/agent/feed-receiver";
@@ -46,6 +43,7 @@ import { APP_SCOPES } from "../sandbox/shopify-admin/fixtures/catalog";
 import { startShopifySandbox } from "../sandbox/shopify-admin/server";
 import { generatedShop } from "../tests/feed/generated-shop";
 import { freePort, waitForHttp } from "../tests/support/net";
+import { freshPostgresDatabase } from "../tests/support/postgres-db";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TMP = path.join(ROOT, "bench/.tmp");
@@ -147,18 +145,7 @@ async function webhookToFeedDelays(
 async function benchDatabase(kind: BenchDatabase, variants: number) {
   if (kind === "postgresql") {
     postgres ??= await startPostgres();
-    const databaseUrl = postgres.createDatabase(`feed_bench_${variants}_${Date.now()}`);
-    execFileSync("prisma", ["migrate", "deploy"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: "ignore",
-    });
-    await runMigrations({ connectionString: databaseUrl, logger: new Logger(() => () => undefined) });
-    const require = createRequire(import.meta.url);
-    const { PrismaClient: PostgresClient } = require("../node_modules/.prisma/client-postgresql") as {
-      PrismaClient: new (options: { adapter: unknown }) => PrismaClient;
-    };
-    const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+    const { url: databaseUrl, db } = await freshPostgresDatabase(postgres.url());
     return { databaseUrl, db, remove: () => undefined };
   }
   mkdirSync(TMP, { recursive: true });

@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
+import { Prisma } from "@prisma/client";
 import prisma, { databaseDriver } from "../db.server";
-import { writeAtomically, type SqlStatement, type SqlValue, type SqlWrite } from "../db/bulk-writes.server";
+import {
+  insertRecords,
+  writeAtomically,
+  type SqlStatement,
+  type SqlValue,
+  type SqlWrite,
+} from "../db/bulk-writes.server";
 import { toAcpFeedProduct, toFeedItems, toOpenAiFeedRow, type FeedItem } from "./feed-item";
 import { legacyId } from "./format";
 import { applyRules, parseFeedRules, type FeedRules } from "./rules";
@@ -163,23 +170,6 @@ export interface WriteResult {
   unchanged: number;
 }
 
-const FEED_ITEM_COLUMNS = [
-  "shop",
-  "itemId",
-  "market",
-  "currency",
-  "productId",
-  "inventoryItemId",
-  "status",
-  "problems",
-  "row",
-  "contentHash",
-  "productUpdatedAt",
-  "syncedAt",
-] as const;
-
-const FEED_PRODUCT_COLUMNS = ["shop", "productId", "market", "acp", "contentHash", "updatedAt"] as const;
-
 const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
 
 /** Deletes the shop's rows of these products from one feed table. */
@@ -237,31 +227,25 @@ export async function writeProducts(
     );
   }
   if (changed.length > 0) {
-    const itemRows: SqlValue[][] = [];
-    const productRows: SqlValue[][] = [];
+    const items: Record<Prisma.FeedItemScalarFieldEnum, SqlValue>[] = [];
+    const products: Record<Prisma.FeedProductScalarFieldEnum, SqlValue>[] = [];
     for (const write of changed) {
-      for (const item of write.items) {
-        itemRows.push([
+      for (const item of write.items) items.push({ ...item, shop, syncedAt: now });
+      for (const product of write.acpProducts) {
+        products.push({
           shop,
-          item.itemId,
-          item.market,
-          item.currency,
-          item.productId,
-          item.inventoryItemId,
-          item.status,
-          item.problems,
-          item.row,
-          item.contentHash,
-          item.productUpdatedAt,
-          now,
-        ]);
+          productId: write.productId,
+          market: product.market,
+          acp: product.acp,
+          contentHash: product.hash,
+          updatedAt: now,
+        });
       }
-      for (const product of write.acpProducts)
-        productRows.push([shop, write.productId, product.market, product.acp, product.hash, now]);
     }
-    operations.push({ table: "FeedItem", columns: FEED_ITEM_COLUMNS, rows: itemRows });
-    if (productRows.length > 0)
-      operations.push({ table: "FeedProduct", columns: FEED_PRODUCT_COLUMNS, rows: productRows });
+    operations.push(insertRecords("FeedItem", Prisma.FeedItemScalarFieldEnum, items));
+    if (products.length > 0) {
+      operations.push(insertRecords("FeedProduct", Prisma.FeedProductScalarFieldEnum, products));
+    }
     operations.push(bumpVersion(shop, now));
   }
   if (unchanged.length > 0) {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { currencyExponent } from "../lib/money";
-import {
-  decimalToMinorUnits,
-  formatFeedPrice,
-  legacyId,
-  minorUnitsToDecimal,
-  normalizeGtin,
-} from "./format";
+import { decimalToMinorUnits, formatFeedPrice, legacyId, minorUnitsToDecimal, normalizeGtin } from "./format";
 
 describe("decimalToMinorUnits", () => {
   it.each([

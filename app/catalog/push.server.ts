@@ -1,7 +1,7 @@
 import { Readable, Transform } from "node:stream";
-import type { FeedDestination } from "@prisma/client";
+import { Prisma, type FeedDestination } from "@prisma/client";
 import prisma, { databaseDriver } from "../db.server";
-import { writeAtomically } from "../db/bulk-writes.server";
+import { insertRecords, writeAtomically } from "../db/bulk-writes.server";
 import { enqueueJob } from "../jobs/queue.server";
 import { decryptSecret } from "../lib/crypto.server";
 import { newId } from "../lib/ids";
@@ -439,16 +439,6 @@ async function replaceLostFeed(destination: FeedDestination, lostFeedId: string,
   return id;
 }
 
-const PUSHED_PRODUCT_COLUMNS = [
-  "shop",
-  "destinationId",
-  "productId",
-  "contentHash",
-  "tombstone",
-  "removed",
-  "pushedAt",
-] as const;
-
 interface Outgoing {
   productId: string;
   product: unknown;
@@ -533,20 +523,20 @@ async function pushChangedProducts(
     // Recorded per accepted batch: a retry after a later failure resends nothing already accepted.
     const pushedAt = new Date();
     await writeAtomically(databaseDriver(), [
-      {
-        table: "FeedPushedProduct",
-        columns: PUSHED_PRODUCT_COLUMNS,
-        upsertOn: ["destinationId", "productId"],
-        rows: sending.map((entry) => [
-          destination.shop,
-          destination.id,
-          entry.productId,
-          entry.hash,
-          entry.tombstone,
-          entry.removed,
+      insertRecords(
+        "FeedPushedProduct",
+        Prisma.FeedPushedProductScalarFieldEnum,
+        sending.map((entry) => ({
+          shop: destination.shop,
+          destinationId: destination.id,
+          productId: entry.productId,
+          contentHash: entry.hash,
+          tombstone: entry.tombstone,
+          removed: entry.removed,
           pushedAt,
-        ]),
-      },
+        })),
+        { upsertOn: ["destinationId", "productId"] },
+      ),
     ]);
     for (const entry of sending) {
       if (entry.removed) progress.removed += 1;

@@ -35,6 +35,26 @@ export interface SqlInsert {
 
 export type SqlWrite = SqlStatement | SqlInsert;
 
+/**
+ * An insert of whole records of a model, its columns taken from the model (Prisma's
+ * `<Model>ScalarFieldEnum`): a column added to the model is a type error here until every caller
+ * fills it, so the SQL never silently lags behind the schema.
+ */
+export function insertRecords<Column extends string>(
+  table: string,
+  fields: Record<string, Column>,
+  records: Record<Column, SqlValue>[],
+  options: { upsertOn?: Column[] } = {},
+): SqlInsert {
+  const columns = Object.values(fields);
+  return {
+    table,
+    columns,
+    rows: records.map((record) => columns.map((column) => record[column])),
+    ...(options.upsertOn ? { upsertOn: options.upsertOn } : {}),
+  };
+}
+
 const quote = (identifier: string) => `"${identifier}"`;
 
 function isInsert(write: SqlWrite): write is SqlInsert {

@@ -1,8 +1,9 @@
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   closeBulkWriter,
+  insertRecords,
   writeAtomically,
   type DatabaseDriver,
   type SqlValue,
@@ -19,27 +20,10 @@ import { freshPostgresDatabase } from "../support/postgres-db";
  */
 
 const SHOP = "bulk-writes.myshopify.com";
-const COLUMNS = [
-  "shop",
-  "itemId",
-  "market",
-  "currency",
-  "productId",
-  "inventoryItemId",
-  "status",
-  "problems",
-  "row",
-  "contentHash",
-  "productUpdatedAt",
-  "syncedAt",
-] as const;
+type ItemRecord = Record<Prisma.FeedItemScalarFieldEnum, SqlValue>;
 
-function itemRow(
-  itemId: string,
-  syncedAt: Date,
-  overrides: Partial<Record<(typeof COLUMNS)[number], SqlValue>> = {},
-) {
-  const values: Record<(typeof COLUMNS)[number], SqlValue> = {
+function item(itemId: string, syncedAt: Date, overrides: Partial<ItemRecord> = {}): ItemRecord {
+  return {
     shop: SHOP,
     itemId,
     market: "us",
@@ -54,8 +38,10 @@ function itemRow(
     syncedAt,
     ...overrides,
   };
-  return COLUMNS.map((column) => values[column]);
 }
+
+const items = (...records: ItemRecord[]) =>
+  insertRecords("FeedItem", Prisma.FeedItemScalarFieldEnum, records);
 
 function sharedBehaviour(open: () => Promise<{ driver: DatabaseDriver; db: PrismaClient }>) {
   let driver: DatabaseDriver;
@@ -68,11 +54,7 @@ function sharedBehaviour(open: () => Promise<{ driver: DatabaseDriver; db: Prism
   it("stores rows Prisma reads back unchanged", async () => {
     const syncedAt = new Date("2026-11-24T07:00:00.007Z");
     const changes = await writeAtomically(driver, [
-      {
-        table: "FeedItem",
-        columns: COLUMNS,
-        rows: [itemRow("1", syncedAt), itemRow("2", syncedAt, { currency: null })],
-      },
+      items(item("1", syncedAt), item("2", syncedAt, { currency: null })),
       {
         sql: `INSERT INTO "FeedRun" ("id", "shop", "kind", "status", "startedAt") VALUES (?, ?, ?, ?, ?)`,
         params: ["frun_1", SHOP, "full", "importing", syncedAt],
@@ -84,8 +66,8 @@ function sharedBehaviour(open: () => Promise<{ driver: DatabaseDriver; db: Prism
     ]);
     expect(changes).toEqual([2, 1, 1]);
 
-    const items = await db.feedItem.findMany({ where: { shop: SHOP }, orderBy: { itemId: "asc" } });
-    expect(items).toEqual([
+    const stored = await db.feedItem.findMany({ where: { shop: SHOP }, orderBy: { itemId: "asc" } });
+    expect(stored).toEqual([
       {
         shop: SHOP,
         itemId: "1",
@@ -111,7 +93,7 @@ function sharedBehaviour(open: () => Promise<{ driver: DatabaseDriver; db: Prism
     ).toBe(2);
     expect(await db.feedItem.count({ where: { shop: SHOP, syncedAt: { lt: syncedAt } } })).toBe(0);
     await db.feedItem.create({
-      data: { ...Object.fromEntries(COLUMNS.map((c, i) => [c, itemRow("3", syncedAt)[i]])) } as never,
+      data: item("3", syncedAt) as never,
     });
     expect(await db.feedItem.count({ where: { shop: SHOP, syncedAt } })).toBe(3);
   });
@@ -120,39 +102,35 @@ function sharedBehaviour(open: () => Promise<{ driver: DatabaseDriver; db: Prism
     const before = await db.feedItem.count({ where: { shop: SHOP } });
     const now = new Date();
     const writes: SqlWrite[] = [
-      { table: "FeedItem", columns: COLUMNS, rows: [itemRow("10", now), itemRow("11", now)] },
+      items(item("10", now), item("11", now)),
       { sql: `UPDATE "FeedItem" SET "status" = ? WHERE "shop" = ?`, params: ["excluded", SHOP] },
       // The primary key of item 1 exists: this insert fails, so the two above must be undone.
-      { table: "FeedItem", columns: COLUMNS, rows: [itemRow("1", now)] },
+      items(item("1", now)),
     ];
     await expect(writeAtomically(driver, writes)).rejects.toThrow(/unique|UNIQUE|duplicate/);
     expect(await db.feedItem.count({ where: { shop: SHOP } })).toBe(before);
     expect(await db.feedItem.count({ where: { shop: SHOP, status: "excluded" } })).toBe(0);
     // The connection is usable afterwards.
-    expect(
-      await writeAtomically(driver, [{ table: "FeedItem", columns: COLUMNS, rows: [itemRow("12", now)] }]),
-    ).toEqual([1]);
+    expect(await writeAtomically(driver, [items(item("12", now))])).toEqual([1]);
   });
 
   it("upserts on a key, booleans included", async () => {
-    const columns = ["shop", "destinationId", "productId", "contentHash", "tombstone", "removed", "pushedAt"];
     const at = new Date("2026-11-24T08:00:00.000Z");
-    const row = (productId: string, hash: string, removed: boolean): SqlValue[] => [
-      SHOP,
-      "fdst_1",
+    const pushed = (productId: string, contentHash: string, removed: boolean) => ({
+      shop: SHOP,
+      destinationId: "fdst_1",
       productId,
-      hash,
-      "{}",
+      contentHash,
+      tombstone: "{}",
       removed,
-      at,
-    ];
-    const upsertOn = ["destinationId", "productId"];
-    await writeAtomically(driver, [
-      { table: "FeedPushedProduct", columns, upsertOn, rows: [row("a", "h1", false), row("b", "h1", false)] },
-    ]);
-    await writeAtomically(driver, [
-      { table: "FeedPushedProduct", columns, upsertOn, rows: [row("b", "h2", true), row("c", "h1", false)] },
-    ]);
+      pushedAt: at,
+    });
+    const upsert = (...records: ReturnType<typeof pushed>[]) =>
+      insertRecords("FeedPushedProduct", Prisma.FeedPushedProductScalarFieldEnum, records, {
+        upsertOn: ["destinationId", "productId"],
+      });
+    await writeAtomically(driver, [upsert(pushed("a", "h1", false), pushed("b", "h1", false))]);
+    await writeAtomically(driver, [upsert(pushed("b", "h2", true), pushed("c", "h1", false))]);
     const rows = await db.feedPushedProduct.findMany({
       where: { destinationId: "fdst_1" },
       orderBy: { productId: "asc" },
@@ -166,8 +144,8 @@ function sharedBehaviour(open: () => Promise<{ driver: DatabaseDriver; db: Prism
 
   it("inserts more rows than one PostgreSQL statement takes", async () => {
     const now = new Date();
-    const rows = Array.from({ length: 1_234 }, (_, i) => itemRow(`many-${i}`, now));
-    expect(await writeAtomically(driver, [{ table: "FeedItem", columns: COLUMNS, rows }])).toEqual([1_234]);
+    const many = Array.from({ length: 1_234 }, (_, i) => item(`many-${i}`, now));
+    expect(await writeAtomically(driver, [items(...many)])).toEqual([1_234]);
     expect(await db.feedItem.count({ where: { shop: SHOP, itemId: { startsWith: "many-" } } })).toBe(1_234);
   });
 }
@@ -205,9 +183,7 @@ describe("bulk writes on SQLite", () => {
 
     let ticks = 0;
     const ticker = setInterval(() => (ticks += 1), 10);
-    const write = writeAtomically({ kind: "sqlite", file }, [
-      { table: "FeedItem", columns: COLUMNS, rows: [itemRow("1", new Date())] },
-    ]);
+    const write = writeAtomically({ kind: "sqlite", file }, [items(item("1", new Date()))]);
     let settled = false;
     void write.finally(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 300));
