@@ -54,23 +54,60 @@ export async function requestPush(shop: string, destinationId: string, trigger: 
   });
 }
 
-/** After a sync changed the stored feed: push every enabled destination of the shop. */
-export async function requestPushesAfterChange(shop: string): Promise<number> {
+/**
+ * A whole-file receiver takes a new file at most this often (OpenAI's file upload accepts one every
+ * 15 minutes, PRODUCT_FEED.md), and every file is the whole catalog: a burst of product changes must
+ * not become a burst of uploads. A shorter interval set on the destination wins.
+ */
+const FILE_UPLOAD_CHANGE_GAP_MS = 15 * 60_000;
+
+function changeGapMs(destination: { intervalMinutes: number }): number {
+  return Math.min(FILE_UPLOAD_CHANGE_GAP_MS, destination.intervalMinutes * 60_000);
+}
+
+/**
+ * After a sync changed the stored feed. Feed API destinations are pushed now (only what changed is
+ * sent). A file-upload destination is brought forward on its schedule instead: its next upload
+ * happens once the gap since the last one has passed, and carries every change made until then.
+ */
+export async function requestPushesAfterChange(shop: string, now = new Date()): Promise<number> {
   const destinations = await prisma.feedDestination.findMany({
     where: { shop, enabled: true },
-    select: { id: true },
+    select: { id: true, kind: true, lastPushAt: true, nextPushAt: true, intervalMinutes: true },
   });
-  for (const { id } of destinations) await requestPush(shop, id, "change");
+  for (const destination of destinations) {
+    if (destination.kind !== "file_upload") {
+      await requestPush(shop, destination.id, "change");
+      continue;
+    }
+    const earliest = new Date(
+      Math.max(now.getTime(), (destination.lastPushAt?.getTime() ?? 0) + changeGapMs(destination)),
+    );
+    await prisma.feedDestination.updateMany({
+      where: { id: destination.id, shop, OR: [{ nextPushAt: null }, { nextPushAt: { gt: earliest } }] },
+      data: { nextPushAt: earliest },
+    });
+  }
   return destinations.length;
 }
 
-/** Periodic: queues the destinations whose interval has passed. */
+/**
+ * Periodic: queues the destinations whose time has come. One brought forward by a change (due
+ * before its interval since the last push) is pushed as a "change".
+ */
 export async function schedulePushes(now = new Date()): Promise<number> {
   const due = await prisma.feedDestination.findMany({
     where: { enabled: true, OR: [{ nextPushAt: null }, { nextPushAt: { lte: now } }] },
-    select: { id: true, shop: true },
+    select: { id: true, shop: true, lastPushAt: true, nextPushAt: true, intervalMinutes: true },
   });
-  for (const { id, shop } of due) await requestPush(shop, id, "schedule");
+  for (const destination of due) {
+    const regular =
+      !destination.lastPushAt ||
+      !destination.nextPushAt ||
+      destination.nextPushAt.getTime() >=
+        destination.lastPushAt.getTime() + destination.intervalMinutes * 60_000;
+    await requestPush(destination.shop, destination.id, regular ? "schedule" : "change");
+  }
   await prisma.feedDelivery.deleteMany({
     where: { startedAt: { lt: new Date(now.getTime() - DELIVERY_RETENTION_MS) } },
   });
@@ -235,8 +272,12 @@ export async function runPush(
       nextPushAt: new Date(finishedAt.getTime() + destination.intervalMinutes * 60_000),
     });
     const current = await prisma.feedSettings.findUnique({ where: { shop }, select: { version: true } });
-    // A change stored while this push ran may not be in it: push again (its webhook's push was absorbed).
-    if (current && current.version !== settings.version) return { rescheduleAt: new Date() };
+    // A change stored while this push ran may not be in it: push again (its webhook's push was
+    // absorbed); a whole file only after the gap between uploads.
+    if (current && current.version !== settings.version) {
+      const wait = destination.kind === "file_upload" ? changeGapMs(destination) : 0;
+      return { rescheduleAt: new Date(finishedAt.getTime() + wait) };
+    }
     return;
   } catch (caught) {
     const error =

@@ -110,4 +110,47 @@ describe("push triggers", () => {
     expect(JSON.parse(jobs[1].payload)).toEqual({ destinationId: "fdst_later", trigger: "change" });
     expect(jobs.every((job) => job.status === "queued")).toBe(true);
   });
+
+  it("a change brings a whole-file destination forward to 15 minutes after its last upload, without uploading now", async () => {
+    const SHOP_FILES = "files-shop.myshopify.com";
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    const upload = (id: string, fields: { lastPushAt: Date | null; intervalMinutes?: number }) =>
+      db.feedDestination.create({
+        data: {
+          id,
+          shop: SHOP_FILES,
+          name: id,
+          kind: "file_upload",
+          url: "https://agent.example/upload",
+          intervalMinutes: fields.intervalMinutes ?? 60,
+          lastPushAt: fields.lastPushAt,
+          nextPushAt: fields.lastPushAt
+            ? new Date(fields.lastPushAt.getTime() + (fields.intervalMinutes ?? 60) * 60_000)
+            : null,
+        },
+      });
+    const recent = minutesAgo(2);
+    await upload("fdst_file_recent", { lastPushAt: recent });
+    await upload("fdst_file_old", { lastPushAt: minutesAgo(40) });
+    await upload("fdst_file_fast", { lastPushAt: recent, intervalMinutes: 5 });
+
+    const now = new Date();
+    expect(await push.requestPushesAfterChange(SHOP_FILES, now)).toBe(3);
+    expect(await db.job.count({ where: { kind: "feed.push", shop: SHOP_FILES } })).toBe(0);
+    const next = async (id: string) =>
+      (await db.feedDestination.findUniqueOrThrow({ where: { id } })).nextPushAt;
+    expect(await next("fdst_file_recent")).toEqual(new Date(recent.getTime() + 15 * 60_000));
+    expect(await next("fdst_file_old")).toEqual(now);
+    // Its own interval is shorter than the gap: the interval wins.
+    expect(await next("fdst_file_fast")).toEqual(new Date(recent.getTime() + 5 * 60_000));
+
+    // The schedule pushes the one that is due now, as a change; a repeated change moves nothing later.
+    await push.requestPushesAfterChange(SHOP_FILES, new Date(now.getTime() + 1000));
+    expect(await next("fdst_file_old")).toEqual(now);
+    await push.schedulePushes(new Date(now.getTime() + 1000));
+    const jobs = await db.job.findMany({ where: { kind: "feed.push", shop: SHOP_FILES } });
+    expect(jobs.map((job) => JSON.parse(job.payload))).toEqual([
+      { destinationId: "fdst_file_old", trigger: "change" },
+    ]);
+  });
 });
