@@ -27,6 +27,14 @@ import type {
   PolicyLink,
   Totals,
 } from "../../checkout/model";
+import {
+  DEFAULT_LANGUAGE,
+  localized,
+  renderText,
+  type Language,
+  type LocalizedText,
+  type MessageKey as TextKey,
+} from "../../i18n/catalog";
 import type { Parsed, RequestProblem } from "../version-adapter";
 
 // ---------------------------------------------------------------------------------------------
@@ -60,22 +68,23 @@ function valueAt(body: unknown, path: readonly PathSegment[]): { present: boolea
   return { present: true, value: current };
 }
 
-function jsonTypeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a number";
-  return `a ${typeof value}`;
+function jsonTypeOf(value: unknown): LocalizedText {
+  if (value === null) return localized("json.null");
+  if (Array.isArray(value)) return localized("json.array");
+  if (typeof value === "object") return localized("json.object");
+  if (typeof value === "number") return localized(Number.isInteger(value) ? "json.integer" : "json.number");
+  if (typeof value === "boolean") return localized("json.boolean");
+  return localized("json.string");
 }
 
-const EXPECTED: Record<string, string> = {
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  boolean: "a boolean",
-  object: "an object",
-  array: "an array",
-  record: "an object",
+const EXPECTED: Record<string, LocalizedText> = {
+  string: localized("json.string"),
+  number: localized("json.number"),
+  int: localized("json.integer"),
+  boolean: localized("json.boolean"),
+  object: localized("json.object"),
+  array: localized("json.array"),
+  record: localized("json.object"),
 };
 
 function preview(value: unknown): string {
@@ -91,15 +100,16 @@ function problemFromIssue(issue: z.core.$ZodIssue, body: unknown): RequestProble
   const { present, value } = valueAt(body, issue.path);
   // Literals and enums report an absent value as a wrong value; the agent needs to hear "required".
   if (!present && issue.code !== "custom")
-    return { code: "missing_field", message: `${param} is required.`, param };
+    return { code: "missing_field", message: localized("request.missing_field", { param }), param };
   if (issue.code === "invalid_type") {
     const expected = EXPECTED[issue.expected] ?? issue.expected;
     return {
       code: "invalid_json_type",
-      message: `${param} must be ${expected}, not ${jsonTypeOf(value)}.`,
+      message: localized("request.wrong_type", { param, expected, actual: jsonTypeOf(value) }),
       param,
     };
   }
+  // Field constraints (ranges, formats, enums) name wire values and stay English (ADR 015).
   const override = issue.code === "custom" ? (issue.params?.problem as ProblemCode | undefined) : undefined;
   if (override === "missing_field") return { code: override, message: `${param} ${issue.message}.`, param };
   const got = present ? ` (got ${preview(value)})` : "";
@@ -128,7 +138,7 @@ function findMisplaced(body: object, misplaced: readonly MisplacedField[]): Requ
 
 const NOT_AN_OBJECT: RequestProblem = Object.freeze({
   code: "invalid_json_type",
-  message: "The request body must be a JSON object.",
+  message: localized("error.body_not_object"),
   param: "$",
 });
 
@@ -420,6 +430,10 @@ function total(type: string, displayText: string, amount: number): Wire {
   return { type, display_text: displayText, amount };
 }
 
+/** The catalog's label in the response language. */
+const label = (key: Extract<TextKey, `label.${string}`>, language: Language) =>
+  renderText(localized(key), language);
+
 /**
  * Session `totals[]` in the order a receipt reads. Entries that would only say "0" or "unknown"
  * are left out (items_discount, discount, fulfillment before selection, tax before an address);
@@ -429,37 +443,51 @@ export function wireSessionTotals(
   totals: Totals,
   fulfillmentLabel: string,
   feeDescriptions: boolean,
+  language: Language,
 ): Wire[] {
-  const out: Wire[] = [total("items_base_amount", "Items", totals.itemsBaseAmount)];
-  if (totals.itemsDiscount !== 0) out.push(total("items_discount", "Item discounts", totals.itemsDiscount));
-  out.push(total("subtotal", "Subtotal", totals.subtotal));
-  if (totals.discount !== 0) out.push(total("discount", "Order discount", totals.discount));
+  const out: Wire[] = [total("items_base_amount", label("label.items", language), totals.itemsBaseAmount)];
+  if (totals.itemsDiscount !== 0)
+    out.push(total("items_discount", label("label.items_discount", language), totals.itemsDiscount));
+  out.push(total("subtotal", label("label.subtotal", language), totals.subtotal));
+  if (totals.discount !== 0)
+    out.push(total("discount", label("label.order_discount", language), totals.discount));
   if (totals.fulfillment !== null) out.push(total("fulfillment", fulfillmentLabel, totals.fulfillment));
-  if (totals.tax !== null) out.push(total("tax", "Tax", totals.tax));
+  if (totals.tax !== null) out.push(total("tax", label("label.tax", language), totals.tax));
+  // Fee labels are the merchant's own words, shown as written.
   for (const fee of totals.fees) {
     const entry = total("fee", fee.label, fee.amount);
     if (feeDescriptions && fee.description) entry.description = fee.description;
     out.push(entry);
   }
-  out.push(total("total", "Total", totals.total));
+  out.push(total("total", label("label.total", language), totals.total));
   return out;
 }
 
-const optionLabel = (type: FulfillmentOption["type"] | undefined) =>
-  type === "digital" ? "Digital delivery" : "Shipping";
+const optionLabel = (type: FulfillmentOption["type"] | undefined, language: Language) =>
+  label(type === "digital" ? "label.digital_delivery" : "label.shipping", language);
 
 /** Label for the `fulfillment` total: what the buyer chose, in words they expect. */
-export function fulfillmentLabel(options: readonly FulfillmentOption[], selectedId: string | null): string {
+export function fulfillmentLabel(
+  options: readonly FulfillmentOption[],
+  selectedId: string | null,
+  language: Language,
+): string {
   return optionLabel(
     selectedId === null ? undefined : options.find((option) => option.id === selectedId)?.type,
+    language,
   );
 }
 
+/** An option's title: Shopify's rate title as given; the app's own digital option in the response language. */
+export function optionTitle(option: FulfillmentOption, language: Language): string {
+  return option.type === "digital" ? label("label.digital_delivery", language) : option.title;
+}
+
 /** `totals[]` of one fulfillment option (2026-01-16 onwards). */
-export function wireOptionTotals(option: FulfillmentOption): Wire[] {
-  const out: Wire[] = [total("fulfillment", optionLabel(option.type), option.subtotal)];
-  if (option.tax !== 0) out.push(total("tax", "Tax", option.tax));
-  out.push(total("total", "Total", option.total));
+export function wireOptionTotals(option: FulfillmentOption, language: Language): Wire[] {
+  const out: Wire[] = [total("fulfillment", optionLabel(option.type, language), option.subtotal)];
+  if (option.tax !== 0) out.push(total("tax", label("label.tax", language), option.tax));
+  out.push(total("total", label("label.total", language), option.total));
   return out;
 }
 
@@ -499,6 +527,7 @@ export function wireMessages(
   messages: readonly CheckoutMessage[],
   vocabulary: MessageVocabulary,
   pathOf: (target: MessageTarget) => string | null,
+  language: Language = DEFAULT_LANGUAGE,
 ): Wire[] {
   const out: Wire[] = [];
   for (const message of messages) {
@@ -515,7 +544,7 @@ export function wireMessages(
     const param = message.target ? pathOf(message.target) : null;
     if (param !== null) entry.param = param;
     entry.content_type = message.contentType;
-    entry.content = message.content;
+    entry.content = renderText(message.text, language);
     if (vocabulary.resolution && message.resolution) entry.resolution = message.resolution;
     out.push(entry);
   }
