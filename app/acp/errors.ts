@@ -3,7 +3,7 @@
  * session can be returned (auth, version, malformed request, unknown id). Business problems are
  * session messages instead. This is the one place that picks a status for an error.
  */
-import { DEFAULT_LANGUAGE, localized, renderText, type Language, type Text } from "../i18n/catalog";
+import { localized, renderInEnglish, type RenderText, type Text } from "../i18n/catalog";
 
 export type AcpErrorType = "invalid_request" | "processing_error" | "service_unavailable";
 
@@ -23,14 +23,14 @@ export class AcpError extends Error {
     readonly param: string | null = null,
     readonly extra: AcpErrorExtra = {},
   ) {
-    super(renderText(text, DEFAULT_LANGUAGE));
+    super(renderInEnglish(text));
   }
 
-  toBody(language: Language = DEFAULT_LANGUAGE): Record<string, unknown> {
+  toBody(render: RenderText = renderInEnglish): Record<string, unknown> {
     return {
       type: this.type,
       code: this.code,
-      message: renderText(this.text, language),
+      message: render(this.text),
       ...(this.param ? { param: this.param } : {}),
       ...(this.extra.supportedVersions ? { supported_versions: [...this.extra.supportedVersions] } : {}),
     };

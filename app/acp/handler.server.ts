@@ -13,7 +13,8 @@ import {
 } from "../checkout/service.server";
 import { RevisionConflictError } from "../checkout/sessions.server";
 import { completeCheckout } from "../checkout/complete.server";
-import { localized, type Language } from "../i18n/catalog";
+import { inLanguage, localized, type Language } from "../i18n/catalog";
+import { deferTexts, fillTexts, type DeferredBody } from "../i18n/deferred";
 import { negotiateLanguage } from "../i18n/negotiate";
 import { canonicalJson } from "../lib/canonical-json";
 import { sha256Hex } from "../lib/crypto.server";
@@ -76,9 +77,10 @@ interface AcpRequest {
  * signature, body limits, idempotency, parsing, the domain call, serialization and error mapping.
  * Routes stay one line; nothing version-specific happens outside the adapter.
  *
- * Texts (messages[], display_text, Error.message) are rendered per response in the language
- * negotiated from Accept-Language, then the session's or cart's locale, then English; the answer
- * says which in Content-Language (ADR 015).
+ * Texts (messages[], display_text, Error.message) are put into words per response, in the
+ * language negotiated from Accept-Language, then the session's or cart's locale, then English;
+ * Content-Language says which. Idempotency records keep the texts deferred, so a replay is worded
+ * for the replaying request too (ADR 015).
  */
 export async function handleAcpRequest({ request, operation, sessionId }: AcpRequest): Promise<Response> {
   const requestId = request.headers.get("request-id")?.slice(0, 200) || `req_${randomUUID()}`;
@@ -152,8 +154,9 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
         );
       }
       return respond(
-        await executeAndCommit(auth, adapter, operation, sessionId, body, null, acceptLanguage),
+        await executeAndCommit(auth, adapter, operation, sessionId, body, null),
         baseHeaders,
+        acceptLanguage,
       );
     }
     if (idempotencyKey.length < 1 || idempotencyKey.length > 255) {
@@ -173,32 +176,18 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
       conflictStatus: auth.agent.idempotencyConflictStatus === 409 ? 409 : 422,
     });
     if (start.kind === "replay") {
-      // The response as first sent, in its language (ADR 015); records from before texts were
-      // localized are English.
-      return respond(start.response, {
-        ...baseHeaders,
-        "Content-Language": "en",
-        "Idempotent-Replayed": "true",
-      });
+      return respond(start.response, { ...baseHeaders, "Idempotent-Replayed": "true" }, acceptLanguage);
     }
     let outcome: StoredResponse;
     try {
-      outcome = await executeAndCommit(
-        auth,
-        adapter,
-        operation,
-        sessionId,
-        body,
-        start.recordId,
-        acceptLanguage,
-      );
+      outcome = await executeAndCommit(auth, adapter, operation, sessionId, body, start.recordId);
     } catch (error) {
       await releaseIdempotentRequest(start.recordId);
       throw error;
     }
     // 5xx answers are never stored: a retry with the same key is a fresh request (RFC §6).
     if (outcome.status >= 500) await releaseIdempotentRequest(start.recordId);
-    return respond(outcome, baseHeaders);
+    return respond(outcome, baseHeaders, acceptLanguage);
   } catch (error) {
     return errorResponse(error, baseHeaders, requestId, errorLanguage);
   }
@@ -215,10 +204,9 @@ async function executeAndCommit(
   sessionId: string | undefined,
   body: unknown,
   idempotencyRecordId: string | null,
-  acceptLanguage: string | null,
 ): Promise<StoredResponse> {
   for (let attempt = 0; ; attempt++) {
-    const outcome = await execute(auth, adapter, operation, sessionId, body, acceptLanguage);
+    const outcome = await execute(auth, adapter, operation, sessionId, body);
     if (outcome.status >= 500 || (!outcome.persist && !idempotencyRecordId)) return outcome;
     try {
       await prisma.$transaction(async (tx) => {
@@ -238,16 +226,29 @@ interface PendingResponse extends StoredResponse {
 }
 
 /**
- * Runs the operation; 4xx AcpErrors become responses to store (they are deterministic). The body
- * is rendered in the negotiated language, which Content-Language names (stored with it).
+ * A body with its texts deferred (ADR 015), and the locale of the session or cart it shows, the
+ * fallback language when the request's Accept-Language names none the catalog has.
  */
+interface LocalizableBody {
+  localizable: DeferredBody & { locale: string | null };
+}
+
+const localizable = (
+  serialize: Parameters<typeof deferTexts>[0],
+  locale: string | null | undefined,
+): LocalizableBody => ({ localizable: { ...deferTexts(serialize), locale: locale ?? null } });
+
+function isLocalizable(body: unknown): body is LocalizableBody {
+  return typeof body === "object" && body !== null && "localizable" in body;
+}
+
+/** Runs the operation; 4xx AcpErrors become responses to store (they are deterministic). */
 async function execute(
   auth: AuthenticatedAgent,
   adapter: AcpVersionAdapter,
   operation: AcpOperation,
   sessionId: string | undefined,
   body: unknown,
-  acceptLanguage: string | null,
 ): Promise<PendingResponse> {
   try {
     const context: CheckoutContext = {
@@ -258,34 +259,31 @@ async function execute(
       now: new Date(),
     };
     if (isCartOperation(operation)) {
-      const outcome = await runCart(context, operation, sessionId ?? "", body);
-      const language = negotiateLanguage(acceptLanguage, outcome.cart.locale);
+      const { cart, persist } = await runCart(context, operation, sessionId ?? "", body);
       return {
         status: successStatus(operation, auth),
-        body: serializeCart(outcome.cart, language),
-        headers: { "Content-Language": language },
-        persist: outcome.persist,
+        body: localizable((render) => serializeCart(cart, render), cart.locale),
+        headers: {},
+        persist,
       };
     }
-    const outcome = await run(context, adapter, operation, sessionId ?? "", body);
-    const language = negotiateLanguage(acceptLanguage, outcome.session.locale);
-    const serialized = adapter.serializeSession(outcome.session, {
-      paymentMerchantId: outcome.session.payment?.merchantId ?? null,
-      language,
-    });
+    const { session, persist } = await run(context, adapter, operation, sessionId ?? "", body);
+    const paymentMerchantId = session.payment?.merchantId ?? null;
     return {
       status: successStatus(operation, auth),
-      body: serialized,
-      headers: { "Content-Language": language },
-      persist: outcome.persist,
+      body: localizable(
+        (render) => adapter.serializeSession(session, { paymentMerchantId, render }),
+        session.locale,
+      ),
+      headers: {},
+      persist,
     };
   } catch (error) {
     if (error instanceof AcpError && error.status < 500) {
-      const language = negotiateLanguage(acceptLanguage);
       return {
         status: error.status,
-        body: error.toBody(language),
-        headers: { ...error.headers(), "Content-Language": language },
+        body: localizable((render) => error.toBody(render), null),
+        headers: error.headers(),
         persist: null,
       };
     }
@@ -423,10 +421,24 @@ const tooLarge = () =>
     localized("error.request_too_large", { max: MAX_BODY_BYTES }),
   );
 
-function respond(response: StoredResponse, headers: Record<string, string>): Response {
-  return Response.json(response.body, {
+/** Puts a (possibly replayed) response into words for this request. */
+function respond(
+  response: StoredResponse,
+  headers: Record<string, string>,
+  acceptLanguage: string | null,
+): Response {
+  if (!isLocalizable(response.body)) {
+    // Stored before texts were deferred: English, as it was first sent.
+    return Response.json(response.body, {
+      status: response.status,
+      headers: { ...headers, ...response.headers, "Content-Language": "en" },
+    });
+  }
+  const { locale, ...deferred } = response.body.localizable;
+  const language = negotiateLanguage(acceptLanguage, locale);
+  return Response.json(fillTexts(deferred, language), {
     status: response.status,
-    headers: { ...headers, ...response.headers },
+    headers: { ...headers, ...response.headers, "Content-Language": language },
   });
 }
 
@@ -438,7 +450,7 @@ function errorResponse(
 ): Response {
   const headers = { ...baseHeaders, "Content-Language": language };
   if (error instanceof AcpError) {
-    return Response.json(error.toBody(language), {
+    return Response.json(error.toBody(inLanguage(language)), {
       status: error.status,
       headers: { ...headers, ...error.headers() },
     });
@@ -450,7 +462,7 @@ function errorResponse(
       "store_unavailable",
       localized("error.store_unavailable"),
     );
-    return Response.json(unavailable.toBody(language), {
+    return Response.json(unavailable.toBody(inLanguage(language)), {
       status: 503,
       headers: { ...headers, "Retry-After": String(Math.max(1, error.retryAfterSeconds)) },
     });
@@ -464,5 +476,5 @@ function errorResponse(
     }),
   );
   const internal = new AcpError(500, "processing_error", "internal_error", localized("error.internal"));
-  return Response.json(internal.toBody(language), { status: 500, headers });
+  return Response.json(internal.toBody(inLanguage(language)), { status: 500, headers });
 }

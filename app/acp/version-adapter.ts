@@ -6,7 +6,7 @@ import type {
   MessageTarget,
   UpdateCommand,
 } from "../checkout/model";
-import type { Language, Text } from "../i18n/catalog";
+import type { RenderText, Text } from "../i18n/catalog";
 
 /** The ACP versions this server speaks, oldest first. */
 export const ACP_VERSIONS = ["2025-09-29", "2025-12-12", "2026-01-16", "2026-01-30", "2026-04-17"] as const;
@@ -28,8 +28,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: RequestPr
 export interface SerializeContext {
   /** Stripe account id declared as payment handler / provider merchant id. */
   paymentMerchantId: string | null;
-  /** The response language of messages[], display_text and the app's own titles; default en. */
-  language?: Language;
+  /** Puts messages[], display_text and the app's own titles into words; default English. */
+  render?: RenderText;
 }
 
 /**

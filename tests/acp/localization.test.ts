@@ -179,26 +179,48 @@ describe("ACP 2026-04-17 specifics", () => {
     expectLanguage(await client.getCheckout(session.id, lang("pt-BR, fr;q=0")), "en");
   });
 
-  it("replays an idempotent POST as first sent, in the language it was sent in", async () => {
+  it("replays an idempotent POST in the replaying request's language, from a neutral record", async () => {
     const client = stack.client(version);
     const key = randomUUID();
     const body = build.create({ items: [{ id: UNKNOWN, quantity: 1 }] });
     const first = await client.createCheckout(body, { idempotencyKey: key, ...lang("es") });
     expect(first.status).toBe(201);
     expectLanguage(first, "es");
-    const replay = await client.createCheckout(body, { idempotencyKey: key, ...lang("nl") });
-    expect(replay.headers["idempotent-replayed"]).toBe("true");
-    expectLanguage(replay, "es");
-    expect(replay.body).toEqual(first.body);
-    expect(unknownItemMessage(replay.body as Json)).toBe(
+    expect(unknownItemMessage(first.body as Json)).toBe(
       `Esta tienda no vende ningún artículo con el id «${UNKNOWN}».`,
     );
-    // The session itself is not frozen in Spanish.
-    const dutch = await client.getCheckout((first.body as Json).id, lang("nl"));
-    expectLanguage(dutch, "nl");
-    expect(unknownItemMessage(dutch.body as Json)).toBe(
-      `Deze winkel verkoopt geen artikel met id ‘${UNKNOWN}’.`,
+
+    const replay = await client.createCheckout(body, { idempotencyKey: key, ...lang("nl") });
+    expect(replay.status).toBe(201);
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    expectSchemaValid(version, "create", replay);
+    expectLanguage(replay, "nl");
+    const replayed = replay.body as Json;
+    expect(replayed.id).toBe((first.body as Json).id);
+    expect(unknownItemMessage(replayed)).toBe(`Deze winkel verkoopt geen artikel met id ‘${UNKNOWN}’.`);
+    expect(displayTexts(replayed)).toContain("Subtotaal");
+    // Apart from the words, the replay is the response first sent.
+    const { messages: _m1, totals: _t1, line_items: _l1, ...firstRest } = first.body as Json;
+    const { messages: _m2, totals: _t2, line_items: _l2, ...replayRest } = replayed;
+    expect(replayRest).toEqual(firstRest);
+    expect((replayed.totals as Json[]).map((t) => t.amount)).toEqual(
+      ((first.body as Json).totals as Json[]).map((t) => t.amount),
     );
+
+    const record = await stack.db.idempotencyRecord.findFirstOrThrow({ where: { key } });
+    expect(record.responseBody).toContain("line.unknown_item");
+    expect(record.responseBody).not.toContain("Esta tienda");
+
+    // A replayed error is worded for the replaying request too.
+    const badKey = randomUUID();
+    const bad = { currency: "usd", capabilities: {} };
+    const refused = await client.createCheckout(bad, { idempotencyKey: badKey, ...lang("de") });
+    expect(refused.status).toBe(400);
+    expect((refused.body as Json).message).toBe("$.line_items ist erforderlich.");
+    const refusedAgain = await client.createCheckout(bad, { idempotencyKey: badKey, ...lang("it") });
+    expect(refusedAgain.headers["idempotent-replayed"]).toBe("true");
+    expectLanguage(refusedAgain, "it");
+    expect((refusedAgain.body as Json).message).toBe("$.line_items è obbligatorio.");
   });
 
   it("localizes carts, with the cart's locale as the fallback", async () => {

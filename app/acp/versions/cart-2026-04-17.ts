@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Cart, CartCommand, CartLine } from "../../cart/model";
 import type { MessageTarget } from "../../checkout/model";
-import { DEFAULT_LANGUAGE, localized, renderText, type Language } from "../../i18n/catalog";
+import { localized, renderInEnglish, type RenderText } from "../../i18n/catalog";
 import type { Parsed } from "../version-adapter";
 import {
   buyerSchema,
@@ -70,9 +70,9 @@ function wireLine(line: CartLine, subtotalLabel: string): Wire {
   return out;
 }
 
-export function serializeCart(cart: Cart, language: Language = DEFAULT_LANGUAGE): Wire {
+export function serializeCart(cart: Cart, render: RenderText = renderInEnglish): Wire {
   const subtotal = cart.lines.reduce((sum, line) => sum + (line.subtotal ?? 0), 0);
-  const subtotalLabel = renderText(localized("label.subtotal"), language);
+  const subtotalLabel = render(localized("label.subtotal"));
   const out: Wire = { id: cart.id, line_items: cart.lines.map((line) => wireLine(line, subtotalLabel)) };
   const buyerWire = wireBuyer(cart.buyer, "email");
   if (buyerWire) out.buyer = buyerWire;
@@ -82,7 +82,7 @@ export function serializeCart(cart: Cart, language: Language = DEFAULT_LANGUAGE)
     { type: "subtotal", display_text: subtotalLabel, amount: subtotal },
     {
       type: "total",
-      display_text: renderText(localized("label.estimated_total"), language),
+      display_text: render(localized("label.estimated_total")),
       amount: subtotal,
     },
   ];
@@ -90,7 +90,7 @@ export function serializeCart(cart: Cart, language: Language = DEFAULT_LANGUAGE)
     cart.messages,
     { error: ERROR_CODES, errorFallback: "invalid", warning: WARNING_CODES, resolution: true },
     pathOf,
-    language,
+    render,
   );
   if (cart.continueUrl) out.continue_url = cart.continueUrl;
   out.expires_at = cart.expiresAt;

@@ -28,11 +28,10 @@ import type {
   Totals,
 } from "../../checkout/model";
 import {
-  DEFAULT_LANGUAGE,
   localized,
-  renderText,
-  type Language,
+  renderInEnglish,
   type LocalizedText,
+  type RenderText,
   type MessageKey as TextKey,
 } from "../../i18n/catalog";
 import type { Parsed, RequestProblem } from "../version-adapter";
@@ -430,9 +429,8 @@ function total(type: string, displayText: string, amount: number): Wire {
   return { type, display_text: displayText, amount };
 }
 
-/** The catalog's label in the response language. */
-const label = (key: Extract<TextKey, `label.${string}`>, language: Language) =>
-  renderText(localized(key), language);
+/** The catalog's label, in the response language. */
+const label = (key: Extract<TextKey, `label.${string}`>, render: RenderText) => render(localized(key));
 
 /**
  * Session `totals[]` in the order a receipt reads. Entries that would only say "0" or "unknown"
@@ -443,51 +441,51 @@ export function wireSessionTotals(
   totals: Totals,
   fulfillmentLabel: string,
   feeDescriptions: boolean,
-  language: Language,
+  render: RenderText,
 ): Wire[] {
-  const out: Wire[] = [total("items_base_amount", label("label.items", language), totals.itemsBaseAmount)];
+  const out: Wire[] = [total("items_base_amount", label("label.items", render), totals.itemsBaseAmount)];
   if (totals.itemsDiscount !== 0)
-    out.push(total("items_discount", label("label.items_discount", language), totals.itemsDiscount));
-  out.push(total("subtotal", label("label.subtotal", language), totals.subtotal));
+    out.push(total("items_discount", label("label.items_discount", render), totals.itemsDiscount));
+  out.push(total("subtotal", label("label.subtotal", render), totals.subtotal));
   if (totals.discount !== 0)
-    out.push(total("discount", label("label.order_discount", language), totals.discount));
+    out.push(total("discount", label("label.order_discount", render), totals.discount));
   if (totals.fulfillment !== null) out.push(total("fulfillment", fulfillmentLabel, totals.fulfillment));
-  if (totals.tax !== null) out.push(total("tax", label("label.tax", language), totals.tax));
+  if (totals.tax !== null) out.push(total("tax", label("label.tax", render), totals.tax));
   // Fee labels are the merchant's own words, shown as written.
   for (const fee of totals.fees) {
     const entry = total("fee", fee.label, fee.amount);
     if (feeDescriptions && fee.description) entry.description = fee.description;
     out.push(entry);
   }
-  out.push(total("total", label("label.total", language), totals.total));
+  out.push(total("total", label("label.total", render), totals.total));
   return out;
 }
 
-const optionLabel = (type: FulfillmentOption["type"] | undefined, language: Language) =>
-  label(type === "digital" ? "label.digital_delivery" : "label.shipping", language);
+const optionLabel = (type: FulfillmentOption["type"] | undefined, render: RenderText) =>
+  label(type === "digital" ? "label.digital_delivery" : "label.shipping", render);
 
 /** Label for the `fulfillment` total: what the buyer chose, in words they expect. */
 export function fulfillmentLabel(
   options: readonly FulfillmentOption[],
   selectedId: string | null,
-  language: Language,
+  render: RenderText,
 ): string {
   return optionLabel(
     selectedId === null ? undefined : options.find((option) => option.id === selectedId)?.type,
-    language,
+    render,
   );
 }
 
 /** An option's title: Shopify's rate title as given; the app's own digital option in the response language. */
-export function optionTitle(option: FulfillmentOption, language: Language): string {
-  return option.type === "digital" ? label("label.digital_delivery", language) : option.title;
+export function optionTitle(option: FulfillmentOption, render: RenderText): string {
+  return option.type === "digital" ? label("label.digital_delivery", render) : option.title;
 }
 
 /** `totals[]` of one fulfillment option (2026-01-16 onwards). */
-export function wireOptionTotals(option: FulfillmentOption, language: Language): Wire[] {
-  const out: Wire[] = [total("fulfillment", optionLabel(option.type, language), option.subtotal)];
-  if (option.tax !== 0) out.push(total("tax", label("label.tax", language), option.tax));
-  out.push(total("total", label("label.total", language), option.total));
+export function wireOptionTotals(option: FulfillmentOption, render: RenderText): Wire[] {
+  const out: Wire[] = [total("fulfillment", optionLabel(option.type, render), option.subtotal)];
+  if (option.tax !== 0) out.push(total("tax", label("label.tax", render), option.tax));
+  out.push(total("total", label("label.total", render), option.total));
   return out;
 }
 
@@ -527,7 +525,7 @@ export function wireMessages(
   messages: readonly CheckoutMessage[],
   vocabulary: MessageVocabulary,
   pathOf: (target: MessageTarget) => string | null,
-  language: Language = DEFAULT_LANGUAGE,
+  render: RenderText = renderInEnglish,
 ): Wire[] {
   const out: Wire[] = [];
   for (const message of messages) {
@@ -544,7 +542,7 @@ export function wireMessages(
     const param = message.target ? pathOf(message.target) : null;
     if (param !== null) entry.param = param;
     entry.content_type = message.contentType;
-    entry.content = renderText(message.text, language);
+    entry.content = render(message.text);
     if (vocabulary.resolution && message.resolution) entry.resolution = message.resolution;
     out.push(entry);
   }

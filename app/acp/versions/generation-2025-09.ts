@@ -13,7 +13,7 @@ import type {
   MessageTarget,
   SessionLine,
 } from "../../checkout/model";
-import { DEFAULT_LANGUAGE, type Language } from "../../i18n/catalog";
+import { renderInEnglish, type RenderText } from "../../i18n/catalog";
 import type { AcpVersionAdapter, SerializeContext } from "../version-adapter";
 import {
   addressSchema,
@@ -114,8 +114,8 @@ export function wireFlatLine(line: SessionLine): Wire {
 }
 
 /** Flat fulfillment option amounts (2025-09-29, 2025-12-12); the detail line is `subtitle`. */
-export function wireFlatOption(option: FulfillmentOption, language: Language): Wire {
-  const out: Wire = { type: option.type, id: option.id, title: optionTitle(option, language) };
+export function wireFlatOption(option: FulfillmentOption, render: RenderText): Wire {
+  const out: Wire = { type: option.type, id: option.id, title: optionTitle(option, render) };
   if (option.description) out.subtitle = option.description;
   if (option.type === "shipping") {
     if (option.carrier) out.carrier = option.carrier;
@@ -192,7 +192,7 @@ function messagePath(target: MessageTarget): string {
 }
 
 function serializeSession(session: CheckoutSession, context: SerializeContext): Wire {
-  const language = context.language ?? DEFAULT_LANGUAGE;
+  const render = context.render ?? renderInEnglish;
   const out: Wire = { id: session.id };
   const buyerWire = wireBuyer(session.buyer, "names_and_email");
   if (buyerWire) out.buyer = buyerWire;
@@ -202,12 +202,12 @@ function serializeSession(session: CheckoutSession, context: SerializeContext): 
   out.line_items = session.lines.map(wireFlatLine);
   const address = session.fulfillmentDetails?.address;
   if (address) out.fulfillment_address = wireAddress(address);
-  out.fulfillment_options = session.fulfillmentOptions.map((option) => wireFlatOption(option, language));
+  out.fulfillment_options = session.fulfillmentOptions.map((option) => wireFlatOption(option, render));
   if (session.selectedFulfillmentOptionId) out.fulfillment_option_id = session.selectedFulfillmentOptionId;
-  const label = fulfillmentLabel(session.fulfillmentOptions, session.selectedFulfillmentOptionId, language);
+  const label = fulfillmentLabel(session.fulfillmentOptions, session.selectedFulfillmentOptionId, render);
   // Total has no `description` in this version.
-  out.totals = wireSessionTotals(session.totals, label, false, language);
-  out.messages = wireMessages(session.messages, LEGACY_MESSAGES, pathOf, language);
+  out.totals = wireSessionTotals(session.totals, label, false, render);
+  out.messages = wireMessages(session.messages, LEGACY_MESSAGES, pathOf, render);
   out.links = wireLinks(session.links, LINKS, false);
   const order = wireOrder(session, false);
   if (order) out.order = order;

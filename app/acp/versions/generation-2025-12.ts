@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import type { CheckoutSession, MessageTarget, SessionLine, FulfillmentOption } from "../../checkout/model";
-import { DEFAULT_LANGUAGE, type Language } from "../../i18n/catalog";
+import { renderInEnglish, type RenderText } from "../../i18n/catalog";
 import type { AcpVersionAdapter, SerializeContext } from "../version-adapter";
 import {
   addressSchema,
@@ -106,15 +106,15 @@ function wireLine(line: SessionLine): Wire {
   return out;
 }
 
-function wireTotalsOption(option: FulfillmentOption, language: Language): Wire {
-  const out: Wire = { type: option.type, id: option.id, title: optionTitle(option, language) };
+function wireTotalsOption(option: FulfillmentOption, render: RenderText): Wire {
+  const out: Wire = { type: option.type, id: option.id, title: optionTitle(option, render) };
   if (option.description) out.description = option.description;
   if (option.type === "shipping") {
     if (option.carrier) out.carrier = option.carrier;
     if (option.earliestDeliveryTime) out.earliest_delivery_time = option.earliestDeliveryTime;
     if (option.latestDeliveryTime) out.latest_delivery_time = option.latestDeliveryTime;
   }
-  out.totals = wireOptionTotals(option, language);
+  out.totals = wireOptionTotals(option, render);
   return out;
 }
 
@@ -216,7 +216,7 @@ export function createGeneration2025_12Adapter(traits: Generation2025_12): AcpVe
   }
 
   function serializeSession(session: CheckoutSession, context: SerializeContext): Wire {
-    const language = context.language ?? DEFAULT_LANGUAGE;
+    const render = context.render ?? renderInEnglish;
     const out: Wire = { id: session.id };
     const buyerWire = wireBuyer(session.buyer, "names_and_email");
     if (buyerWire) out.buyer = buyerWire;
@@ -226,12 +226,12 @@ export function createGeneration2025_12Adapter(traits: Generation2025_12): AcpVe
     out.line_items = session.lines.map(wireLine);
     const details = wireFulfillmentDetails(session.fulfillmentDetails);
     if (details) out.fulfillment_details = details;
-    out.fulfillment_options = session.fulfillmentOptions.map((option) => wireOption(option, language));
+    out.fulfillment_options = session.fulfillmentOptions.map((option) => wireOption(option, render));
     const selection = wireSelection(session);
     if (selection) out.selected_fulfillment_options = selection;
-    const label = fulfillmentLabel(session.fulfillmentOptions, session.selectedFulfillmentOptionId, language);
-    out.totals = wireSessionTotals(session.totals, label, true, language);
-    out.messages = wireMessages(session.messages, LEGACY_MESSAGES, pathOf, language);
+    const label = fulfillmentLabel(session.fulfillmentOptions, session.selectedFulfillmentOptionId, render);
+    out.totals = wireSessionTotals(session.totals, label, true, render);
+    out.messages = wireMessages(session.messages, LEGACY_MESSAGES, pathOf, render);
     out.links = wireLinks(session.links, LINKS, false);
     const order = wireOrder(session, false);
     if (order) out.order = order;

@@ -17,7 +17,7 @@ import type {
   MessageTarget,
   SessionLine,
 } from "../../checkout/model";
-import { DEFAULT_LANGUAGE, localized, renderText, type Language } from "../../i18n/catalog";
+import { localized, renderInEnglish, type RenderText } from "../../i18n/catalog";
 import type { AcpVersionAdapter, SerializeContext } from "../version-adapter";
 import {
   addressSchema,
@@ -179,11 +179,11 @@ function paymentHandler(handlerId: string, merchantId: string, displayName: bool
   return out;
 }
 
-/** The line-level labels of one language, rendered once per response rather than per line. */
-function lineLabels(language: Language) {
+/** The line-level labels, put into words once per response rather than once per line. */
+function lineLabels(render: RenderText) {
   const label = (
     key: "label.base_amount" | "label.discount" | "label.subtotal" | "label.tax" | "label.total",
-  ) => renderText(localized(key), language);
+  ) => render(localized(key));
   return {
     base: label("label.base_amount"),
     discount: label("label.discount"),
@@ -369,7 +369,7 @@ export function createGeneration2026Adapter(traits: Generation2026): AcpVersionA
 
   function serializeSession(session: CheckoutSession, context: SerializeContext): Wire {
     const merchantId = context.paymentMerchantId ?? session.payment?.merchantId ?? null;
-    const language = context.language ?? DEFAULT_LANGUAGE;
+    const render = context.render ?? renderInEnglish;
     const out: Wire = {
       id: session.id,
       protocol,
@@ -388,20 +388,20 @@ export function createGeneration2026Adapter(traits: Generation2026): AcpVersionA
     if (session.locale) out.locale = session.locale;
     const taxKnown = session.totals.tax !== null;
     const lines: Wire[] = new Array(session.lines.length);
-    const labels = lineLabels(language);
+    const labels = lineLabels(render);
     for (let i = 0; i < session.lines.length; i++) lines[i] = wireLine(session.lines[i], taxKnown, labels);
     out.line_items = lines;
     const details = wireFulfillmentDetails(session.fulfillmentDetails);
     if (details) out.fulfillment_details = details;
     out.fulfillment_options = session.fulfillmentOptions.map((option) => {
-      const wire: Wire = { type: option.type, id: option.id, title: optionTitle(option, language) };
+      const wire: Wire = { type: option.type, id: option.id, title: optionTitle(option, render) };
       if (option.description) wire.description = option.description;
       if (option.type === "shipping") {
         if (option.carrier) wire.carrier = option.carrier;
         if (option.earliestDeliveryTime) wire.earliest_delivery_time = option.earliestDeliveryTime;
         if (option.latestDeliveryTime) wire.latest_delivery_time = option.latestDeliveryTime;
       }
-      wire.totals = wireOptionTotals(option, language);
+      wire.totals = wireOptionTotals(option, render);
       return wire;
     });
     const selectedId = session.selectedFulfillmentOptionId;
@@ -413,11 +413,11 @@ export function createGeneration2026Adapter(traits: Generation2026): AcpVersionA
     }
     out.totals = wireSessionTotals(
       session.totals,
-      fulfillmentLabel(session.fulfillmentOptions, selectedId, language),
+      fulfillmentLabel(session.fulfillmentOptions, selectedId, render),
       true,
-      language,
+      render,
     );
-    out.messages = wireMessages(session.messages, messages, pathOf, language);
+    out.messages = wireMessages(session.messages, messages, pathOf, render);
     out.links = wireLinks(session.links, LINKS, true);
     out.created_at = session.createdAt;
     out.updated_at = session.updatedAt;

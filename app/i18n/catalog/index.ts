@@ -5,7 +5,7 @@ import { fr } from "./fr";
 import { it } from "./it";
 import { ja } from "./ja";
 import { nl } from "./nl";
-import type { Language, MessageKey, ParamValue, Text } from "./types";
+import { DEFAULT_LANGUAGE, type Language, type MessageKey, type ParamValue, type Text } from "./types";
 
 export * from "./types";
 
@@ -34,3 +34,13 @@ export function renderText(text: Text, language: Language): string {
     })
     .trim();
 }
+
+/** Puts a text into words; serializers take one so the handler decides the language (or defers it). */
+export type RenderText = (text: Text) => string;
+
+export const renderInEnglish: RenderText = (text) => renderText(text, DEFAULT_LANGUAGE);
+
+export const inLanguage =
+  (language: Language): RenderText =>
+  (text) =>
+    renderText(text, language);
