@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { buildRequests, validateResponse, type AcpResponse } from "../../sandbox/agent/buyer";
+import {
+  buildRequests,
+  paymentHandlerIdFrom,
+  validateResponse,
+  type AcpResponse,
+} from "../../sandbox/agent/buyer";
 import { validateCheckoutDef } from "../../sandbox/agent/contract";
 import { validateDef } from "../../sandbox/agent/spec";
+import { DEMO_ACCOUNT_ID } from "../../sandbox/stripe/accounts";
 import { ACP_VERSIONS, type AcpVersion } from "../../app/acp/version-adapter";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { itemId } from "../support/catalog";
+import { readySession } from "../support/checkout-flow";
 
 // The expected texts are written out here, not read from the catalog: a wrong or missing
 // translation, or a text the server forgets to localize, fails these tests.
@@ -221,6 +228,49 @@ describe("ACP 2026-04-17 specifics", () => {
     expect(refusedAgain.headers["idempotent-replayed"]).toBe("true");
     expectLanguage(refusedAgain, "it");
     expect((refusedAgain.body as Json).message).toBe("$.line_items è obbligatorio.");
+  });
+
+  it("words a declined payment and the shipping total in the buyer's language", async () => {
+    const session = await readySession(stack, version, {
+      items: [{ id: tee, quantity: 1 }],
+      buyer: { first_name: "Ada", last_name: "Lovelace", email: "ada@example.com" },
+      address: {
+        name: "Ada Lovelace",
+        line_one: "1 Infinite Loop",
+        city: "Cupertino",
+        state: "CA",
+        country: "US",
+        postal_code: "95014",
+      },
+    });
+    const total = (session.totals as Json[]).find((entry) => entry.type === "total")!.amount as number;
+    const token = stack.stripe.grantSharedPaymentToken(DEMO_ACCOUNT_ID, {
+      maxAmount: total,
+      currency: "usd",
+      outcome: "card_declined",
+    });
+    const client = stack.client(version);
+    const declined = await client.completeCheckout(
+      session.id,
+      build.complete({ paymentToken: token.id, handlerId: paymentHandlerIdFrom(session) ?? undefined }),
+      lang("de-AT, en;q=0.3"),
+    );
+    expect(declined.status).toBe(200);
+    expectLanguage(declined, "de");
+    const body = declined.body as Json;
+    expect(body.messages).toEqual([
+      expect.objectContaining({
+        code: "payment_declined",
+        content: "Die Zahlung wurde abgelehnt. Versuchen Sie eine andere Zahlungsmethode.",
+      }),
+    ]);
+    expect(displayTexts(body)).toEqual(expect.arrayContaining(["Artikel", "Versand", "Steuern", "Gesamt"]));
+
+    const japanese = (await client.getCheckout(session.id, lang("ja"))).body as Json;
+    expect((japanese.messages as Json[])[0].content).toBe(
+      "お支払いが拒否されました。別のお支払い方法をお試しください。",
+    );
+    expect(displayTexts(japanese)).toEqual(expect.arrayContaining(["商品", "配送料", "合計"]));
   });
 
   it("localizes carts, with the cart's locale as the fallback", async () => {
