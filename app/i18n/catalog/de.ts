@@ -17,7 +17,7 @@ export const de = translation({
   "line.no_longer_available": "„{name}“ ist nicht mehr erhältlich.",
   "line.out_of_stock": "„{name}“ ist ausverkauft.",
   "line.max_per_order": "Von „{name}“ können höchstens {max} Stück pro Bestellung gekauft werden.",
-  "line.only_left": "Von „{name}“ sind nur noch {available} Stück vorrätig.",
+  "line.only_left": "„{name}“: nur noch {available} Stück vorrätig.",
   "address.country_not_shipped": "Dieser Shop liefert nicht nach {country}.",
   "address.no_shipping_rate": "Für diese Adresse hat der Shop keinen Versandtarif.",
   "fulfillment.option_not_offered":
@@ -26,7 +26,7 @@ export const de = translation({
     "Der Rabattcode „{code}“ kann auf diese Bestellung nicht angewendet werden.",
   "session.expired": "Diese Checkout-Sitzung ist abgelaufen. Starten Sie eine neue.",
   "payment.total_changed":
-    "Der Gesamtbetrag hat sich seit der letzten Änderung geändert. Prüfen Sie die Sitzung und schließen Sie erneut ab.",
+    "Der Gesamtbetrag hat sich seit der letzten Aktualisierung geändert. Prüfen Sie die Sitzung und schließen Sie erneut ab.",
   "payment.declined": "Die Zahlung wurde abgelehnt. Versuchen Sie eine andere Zahlungsmethode.",
   "payment.not_authorized": "Die Zahlung wurde nicht autorisiert.",
   "payment.3ds_not_possible":

@@ -17,7 +17,7 @@ export const es = translation({
   "line.no_longer_available": "«{name}» ya no está disponible.",
   "line.out_of_stock": "«{name}» está agotado.",
   "line.max_per_order": "Se pueden comprar como máximo {max} de «{name}» por pedido.",
-  "line.only_left": "Solo quedan {available} de «{name}» en stock.",
+  "line.only_left": "«{name}»: solo {available} en stock.",
   "address.country_not_shipped": "Esta tienda no envía a {country}.",
   "address.no_shipping_rate": "La tienda no tiene tarifa de envío para esta dirección.",
   "fulfillment.option_not_offered":
@@ -62,7 +62,7 @@ export const es = translation({
   "error.idempotency_in_flight":
     "Una solicitud con esta Idempotency-Key aún se está procesando. Reintenta tras el tiempo indicado.",
   "error.idempotency_busy": "La Idempotency-Key está ocupada; reintenta en breve.",
-  "error.unsupported_currency": "Esta tienda no vende en {currency}. Admitidas: {supported}.",
+  "error.unsupported_currency": "Esta tienda no vende en {currency}. Monedas admitidas: {supported}.",
   "error.session_already_final": "La sesión de pago {id} ya está {status}.",
   "error.session_not_updatable": "La sesión de pago {id} está {status} y ya no se puede modificar.",
   "error.session_not_completable": "La sesión de pago {id} está {status}.",

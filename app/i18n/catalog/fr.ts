@@ -32,7 +32,7 @@ export const fr = translation({
   "payment.3ds_not_possible":
     "L’émetteur de la carte exige 3-D Secure, impossible pour ce paiement. Essayez un autre moyen de paiement.",
   "payment.3ds_needs_newer_version":
-    "L’émetteur de la carte exige 3-D Secure, qui nécessite ACP 2025-12-12 ou ultérieur. Essayez un autre moyen de paiement.",
+    "L’émetteur de la carte exige 3-D Secure, qui nécessite ACP 2025-12-12 ou une version ultérieure. Essayez un autre moyen de paiement.",
   "payment.token_unusable":
     "Le jeton de paiement ne peut pas être utilisé pour cet achat ({reason}). {detail}",
   "payment.not_confirmed":

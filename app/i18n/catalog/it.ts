@@ -17,7 +17,7 @@ export const it = translation({
   "line.no_longer_available": "«{name}» non è più disponibile.",
   "line.out_of_stock": "«{name}» è esaurito.",
   "line.max_per_order": "Si possono acquistare al massimo {max} di «{name}» per ordine.",
-  "line.only_left": "Di «{name}» ne restano solo {available} in magazzino.",
+  "line.only_left": "«{name}»: solo {available} in magazzino.",
   "address.country_not_shipped": "Questo negozio non spedisce in {country}.",
   "address.no_shipping_rate": "Il negozio non ha tariffe di spedizione per questo indirizzo.",
   "fulfillment.option_not_offered":

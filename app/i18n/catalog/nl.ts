@@ -17,7 +17,7 @@ export const nl = translation({
   "line.no_longer_available": "‘{name}’ is niet meer verkrijgbaar.",
   "line.out_of_stock": "‘{name}’ is uitverkocht.",
   "line.max_per_order": "Van ‘{name}’ kun je maximaal {max} per bestelling kopen.",
-  "line.only_left": "Van ‘{name}’ zijn er nog maar {available} op voorraad.",
+  "line.only_left": "‘{name}’: nog maar {available} op voorraad.",
   "address.country_not_shipped": "Deze winkel verzendt niet naar {country}.",
   "address.no_shipping_rate": "De winkel heeft geen verzendtarief voor dit adres.",
   "fulfillment.option_not_offered":
