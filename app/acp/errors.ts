@@ -3,29 +3,34 @@
  * session can be returned (auth, version, malformed request, unknown id). Business problems are
  * session messages instead. This is the one place that picks a status for an error.
  */
+import { localized, renderInEnglish, type RenderText, type Text } from "../i18n/catalog";
+
 export type AcpErrorType = "invalid_request" | "processing_error" | "service_unavailable";
+
+export interface AcpErrorExtra {
+  supportedVersions?: readonly string[];
+  retryAfterSeconds?: number;
+  allow?: string;
+}
 
 export class AcpError extends Error {
   constructor(
     readonly status: number,
     readonly type: AcpErrorType,
     readonly code: string,
-    message: string,
+    /** Rendered per response language (ADR 015); `message` is the English rendering, for logs. */
+    readonly text: Text,
     readonly param: string | null = null,
-    readonly extra: {
-      supportedVersions?: readonly string[];
-      retryAfterSeconds?: number;
-      allow?: string;
-    } = {},
+    readonly extra: AcpErrorExtra = {},
   ) {
-    super(message);
+    super(renderInEnglish(text));
   }
 
-  toBody(): Record<string, unknown> {
+  toBody(render: RenderText = renderInEnglish): Record<string, unknown> {
     return {
       type: this.type,
       code: this.code,
-      message: this.message,
+      message: render(this.text),
       ...(this.param ? { param: this.param } : {}),
       ...(this.extra.supportedVersions ? { supported_versions: [...this.extra.supportedVersions] } : {}),
     };
@@ -41,8 +46,8 @@ export class AcpError extends Error {
   }
 }
 
-export const notFound = (what: string) =>
-  new AcpError(404, "invalid_request", "not_found", `${what} was not found.`);
+export const sessionNotFound = (id: string) =>
+  new AcpError(404, "invalid_request", "not_found", localized("error.session_not_found", { id }));
 
-export const unavailable = (message: string, retryAfterSeconds = 2) =>
-  new AcpError(503, "service_unavailable", "upstream_unavailable", message, null, { retryAfterSeconds });
+export const cartNotFound = (id: string) =>
+  new AcpError(404, "invalid_request", "not_found", localized("error.cart_not_found", { id }));

@@ -13,6 +13,9 @@ import {
 } from "../checkout/service.server";
 import { RevisionConflictError } from "../checkout/sessions.server";
 import { completeCheckout } from "../checkout/complete.server";
+import { inLanguage, localized, type Language } from "../i18n/catalog";
+import { deferTexts, fillTexts, type DeferredBody } from "../i18n/deferred";
+import { negotiateLanguage } from "../i18n/negotiate";
 import { canonicalJson } from "../lib/canonical-json";
 import { sha256Hex } from "../lib/crypto.server";
 import { shopifyStoreGateway } from "../shopify/store-gateway.server";
@@ -73,26 +76,40 @@ interface AcpRequest {
  * The one entry point of every ACP checkout and cart route: version negotiation, authentication,
  * signature, body limits, idempotency, parsing, the domain call, serialization and error mapping.
  * Routes stay one line; nothing version-specific happens outside the adapter.
+ *
+ * Texts (messages[], display_text, Error.message) are put into words per response, in the
+ * language negotiated from Accept-Language, then the session's or cart's locale, then English;
+ * Content-Language says which. Idempotency records keep the texts deferred, so a replay is worded
+ * for the replaying request too (ADR 015).
  */
 export async function handleAcpRequest({ request, operation, sessionId }: AcpRequest): Promise<Response> {
   const requestId = request.headers.get("request-id")?.slice(0, 200) || `req_${randomUUID()}`;
-  const baseHeaders: Record<string, string> = { "Request-Id": requestId, "Cache-Control": "no-store" };
+  const acceptLanguage = request.headers.get("accept-language");
+  const errorLanguage = negotiateLanguage(acceptLanguage);
+  const baseHeaders: Record<string, string> = {
+    "Request-Id": requestId,
+    "Cache-Control": "no-store",
+    // The same URL answers in other words for another Accept-Language.
+    Vary: "Accept-Language",
+  };
   try {
     if (isCartOperation(operation) && request.method !== CART_METHODS[operation]) {
       // GET /carts/{id} and PUT /carts/{id} share a route; any other method is refused.
       const allow = operation === "getCart" || operation === "updateCart" ? "GET, PUT" : "POST";
-      throw new AcpError(405, "invalid_request", "method_not_allowed", `Use ${allow} here.`, null, { allow });
+      throw new AcpError(
+        405,
+        "invalid_request",
+        "method_not_allowed",
+        localized("error.method_not_allowed", { allow }),
+        null,
+        { allow },
+      );
     }
     const version = negotiateVersion(request.headers.get("api-version"));
     baseHeaders["API-Version"] = version;
     const auth = await authenticateApiKey(request.headers.get("authorization"));
     if (!auth) {
-      throw new AcpError(
-        401,
-        "invalid_request",
-        "invalid_api_key",
-        "Send a valid API key as Authorization: Bearer <key>.",
-      );
+      throw new AcpError(401, "invalid_request", "invalid_api_key", localized("error.invalid_api_key"));
     }
     // Limits: counted per agent key before anything else is done for the request (429 + Retry-After).
     // The body size limit is readJsonBody's (MAX_BODY_BYTES).
@@ -103,7 +120,7 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
         400,
         "invalid_request",
         "unsupported_api_version",
-        `API-Version ${version} is not enabled for this agent.`,
+        localized("error.version_not_enabled", { version }),
         null,
         { supportedVersions: accepted },
       );
@@ -114,7 +131,7 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
         400,
         "invalid_request",
         "unsupported_api_version",
-        `Carts are not part of API-Version ${version}; use API-Version ${CART_API_VERSIONS.join(" or ")}.`,
+        localized("error.carts_not_in_version", { version, supported: CART_API_VERSIONS.join(", ") }),
       );
     }
     const adapter = adapterFor(version);
@@ -133,17 +150,21 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
           400,
           "invalid_request",
           "idempotency_key_required",
-          `Every ${request.method} needs an Idempotency-Key header (API-Version 2026-04-17).`,
+          localized("error.idempotency_key_required", { method: request.method }),
         );
       }
-      return respond(await executeAndCommit(auth, adapter, operation, sessionId, body, null), baseHeaders);
+      return respond(
+        await executeAndCommit(auth, adapter, operation, sessionId, body, null),
+        baseHeaders,
+        acceptLanguage,
+      );
     }
     if (idempotencyKey.length < 1 || idempotencyKey.length > 255) {
       throw new AcpError(
         400,
         "invalid_request",
         "invalid_idempotency_key",
-        "Idempotency-Key must be 1 to 255 characters.",
+        localized("error.invalid_idempotency_key"),
       );
     }
     const start = await beginIdempotentRequest({
@@ -155,7 +176,7 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
       conflictStatus: auth.agent.idempotencyConflictStatus === 409 ? 409 : 422,
     });
     if (start.kind === "replay") {
-      return respond(start.response, { ...baseHeaders, "Idempotent-Replayed": "true" });
+      return respond(start.response, { ...baseHeaders, "Idempotent-Replayed": "true" }, acceptLanguage);
     }
     let outcome: StoredResponse;
     try {
@@ -166,9 +187,9 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
     }
     // 5xx answers are never stored: a retry with the same key is a fresh request (RFC §6).
     if (outcome.status >= 500) await releaseIdempotentRequest(start.recordId);
-    return respond(outcome, baseHeaders);
+    return respond(outcome, baseHeaders, acceptLanguage);
   } catch (error) {
-    return errorResponse(error, baseHeaders, requestId);
+    return errorResponse(error, baseHeaders, requestId, errorLanguage);
   }
 }
 
@@ -204,6 +225,23 @@ interface PendingResponse extends StoredResponse {
   persist: CheckoutOutcome["persist"] | CartOutcome["persist"];
 }
 
+/**
+ * A body with its texts deferred (ADR 015), and the locale of the session or cart it shows, the
+ * fallback language when the request's Accept-Language names none the catalog has.
+ */
+interface LocalizableBody {
+  localizable: DeferredBody & { locale: string | null };
+}
+
+const localizable = (
+  serialize: Parameters<typeof deferTexts>[0],
+  locale: string | null | undefined,
+): LocalizableBody => ({ localizable: { ...deferTexts(serialize), locale: locale ?? null } });
+
+function isLocalizable(body: unknown): body is LocalizableBody {
+  return typeof body === "object" && body !== null && "localizable" in body;
+}
+
 /** Runs the operation; 4xx AcpErrors become responses to store (they are deterministic). */
 async function execute(
   auth: AuthenticatedAgent,
@@ -221,27 +259,33 @@ async function execute(
       now: new Date(),
     };
     if (isCartOperation(operation)) {
-      const outcome = await runCart(context, operation, sessionId ?? "", body);
+      const { cart, persist } = await runCart(context, operation, sessionId ?? "", body);
       return {
         status: successStatus(operation, auth),
-        body: serializeCart(outcome.cart),
+        body: localizable((render) => serializeCart(cart, render), cart.locale),
         headers: {},
-        persist: outcome.persist,
+        persist,
       };
     }
-    const outcome = await run(context, adapter, operation, sessionId ?? "", body);
-    const serialized = adapter.serializeSession(outcome.session, {
-      paymentMerchantId: outcome.session.payment?.merchantId ?? null,
-    });
+    const { session, persist } = await run(context, adapter, operation, sessionId ?? "", body);
+    const paymentMerchantId = session.payment?.merchantId ?? null;
     return {
       status: successStatus(operation, auth),
-      body: serialized,
+      body: localizable(
+        (render) => adapter.serializeSession(session, { paymentMerchantId, render }),
+        session.locale,
+      ),
       headers: {},
-      persist: outcome.persist,
+      persist,
     };
   } catch (error) {
     if (error instanceof AcpError && error.status < 500) {
-      return { status: error.status, body: error.toBody(), headers: error.headers(), persist: null };
+      return {
+        status: error.status,
+        body: localizable((render) => error.toBody(render), null),
+        headers: error.headers(),
+        persist: null,
+      };
     }
     throw error;
   }
@@ -307,9 +351,14 @@ function unwrap<T>(parsed: { ok: true; value: T } | { ok: false; problem: Reques
 
 export function negotiateVersion(header: string | null): AcpVersion {
   if (!header) {
-    throw new AcpError(400, "invalid_request", "missing_api_version", "Send the API-Version header.", null, {
-      supportedVersions: ACP_VERSIONS,
-    });
+    throw new AcpError(
+      400,
+      "invalid_request",
+      "missing_api_version",
+      localized("error.missing_api_version"),
+      null,
+      { supportedVersions: ACP_VERSIONS },
+    );
   }
   const version = header.trim();
   if (!(ACP_VERSIONS as readonly string[]).includes(version)) {
@@ -317,7 +366,7 @@ export function negotiateVersion(header: string | null): AcpVersion {
       400,
       "invalid_request",
       "unsupported_api_version",
-      `API-Version ${version} is not supported.`,
+      localized("error.unsupported_api_version", { version }),
       null,
       { supportedVersions: ACP_VERSIONS },
     );
@@ -346,7 +395,7 @@ async function readJsonBody(request: Request, optional: boolean): Promise<unknow
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.trim() === "") {
     if (optional) return undefined;
-    throw new AcpError(400, "invalid_request", "invalid_json", "The request body must be a JSON object.");
+    throw new AcpError(400, "invalid_request", "invalid_json", localized("error.body_not_object"));
   }
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
@@ -354,13 +403,13 @@ async function readJsonBody(request: Request, optional: boolean): Promise<unknow
       415,
       "invalid_request",
       "unsupported_media_type",
-      "Send Content-Type: application/json.",
+      localized("error.unsupported_media_type"),
     );
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new AcpError(400, "invalid_request", "invalid_json", "The request body is not valid JSON.");
+    throw new AcpError(400, "invalid_request", "invalid_json", localized("error.invalid_json"));
   }
 }
 
@@ -369,32 +418,54 @@ const tooLarge = () =>
     413,
     "invalid_request",
     "request_too_large",
-    `The request body exceeds ${MAX_BODY_BYTES} bytes.`,
+    localized("error.request_too_large", { max: MAX_BODY_BYTES }),
   );
 
-function respond(response: StoredResponse, headers: Record<string, string>): Response {
-  return Response.json(response.body, {
+/** Puts a (possibly replayed) response into words for this request. */
+function respond(
+  response: StoredResponse,
+  headers: Record<string, string>,
+  acceptLanguage: string | null,
+): Response {
+  if (!isLocalizable(response.body)) {
+    // Stored before texts were deferred: English, as it was first sent.
+    return Response.json(response.body, {
+      status: response.status,
+      headers: { ...headers, ...response.headers, "Content-Language": "en" },
+    });
+  }
+  const { locale, ...deferred } = response.body.localizable;
+  const language = negotiateLanguage(acceptLanguage, locale);
+  return Response.json(fillTexts(deferred, language), {
     status: response.status,
-    headers: { ...headers, ...response.headers },
+    headers: { ...headers, ...response.headers, "Content-Language": language },
   });
 }
 
-function errorResponse(error: unknown, headers: Record<string, string>, requestId: string): Response {
+function errorResponse(
+  error: unknown,
+  baseHeaders: Record<string, string>,
+  requestId: string,
+  language: Language,
+): Response {
+  const headers = { ...baseHeaders, "Content-Language": language };
   if (error instanceof AcpError) {
-    return Response.json(error.toBody(), {
+    return Response.json(error.toBody(inLanguage(language)), {
       status: error.status,
       headers: { ...headers, ...error.headers() },
     });
   }
   if (error instanceof StoreUnavailableError) {
-    return Response.json(
-      {
-        type: "service_unavailable",
-        code: "store_unavailable",
-        message: "The store is temporarily unavailable. Retry with the same Idempotency-Key.",
-      },
-      { status: 503, headers: { ...headers, "Retry-After": String(Math.max(1, error.retryAfterSeconds)) } },
+    const unavailable = new AcpError(
+      503,
+      "service_unavailable",
+      "store_unavailable",
+      localized("error.store_unavailable"),
     );
+    return Response.json(unavailable.toBody(inLanguage(language)), {
+      status: 503,
+      headers: { ...headers, "Retry-After": String(Math.max(1, error.retryAfterSeconds)) },
+    });
   }
   console.warn(
     JSON.stringify({
@@ -404,12 +475,6 @@ function errorResponse(error: unknown, headers: Record<string, string>, requestI
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     }),
   );
-  return Response.json(
-    {
-      type: "processing_error",
-      code: "internal_error",
-      message: "An unexpected error occurred. Retry with the same Idempotency-Key.",
-    },
-    { status: 500, headers },
-  );
+  const internal = new AcpError(500, "processing_error", "internal_error", localized("error.internal"));
+  return Response.json(internal.toBody(inLanguage(language)), { status: 500, headers });
 }

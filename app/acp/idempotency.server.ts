@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
+import { localized } from "../i18n/catalog";
 import { AcpError } from "./errors";
 
 /** How long keys are kept (ACP RFC §6: at least 24 hours). */
@@ -78,7 +79,7 @@ export async function beginIdempotentRequest(
         scope.conflictStatus,
         "invalid_request",
         "idempotency_conflict",
-        "This Idempotency-Key was already used with a different request body. Use a new key for a new request.",
+        localized("error.idempotency_conflict"),
       );
     }
     if (existing.state === "completed") {
@@ -96,7 +97,7 @@ export async function beginIdempotentRequest(
         409,
         "invalid_request",
         "idempotency_in_flight",
-        "A request with this Idempotency-Key is still being processed. Retry after the indicated time.",
+        localized("error.idempotency_in_flight"),
         null,
         { retryAfterSeconds: 1 },
       );
@@ -111,7 +112,7 @@ export async function beginIdempotentRequest(
     409,
     "invalid_request",
     "idempotency_in_flight",
-    "The Idempotency-Key is busy; retry shortly.",
+    localized("error.idempotency_busy"),
     null,
     {
       retryAfterSeconds: 1,

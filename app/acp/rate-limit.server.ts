@@ -11,6 +11,7 @@ import {
   type Verdict,
 } from "../ops/rate-counters.server";
 import { currentRequest, tagRequestShop } from "../ops/request-context.server";
+import { localized } from "../i18n/catalog";
 import { AcpError } from "./errors";
 
 /**
@@ -78,13 +79,15 @@ export async function limitByClientAddress(scope: PublicScope): Promise<Response
 }
 
 function rateLimited(verdict: Verdict): AcpError {
-  const per = verdict.limit!.windowMs === 1000 ? "second" : "minute";
   // The Error `type` enum has no rate-limit member in any version; the code says what happened.
   return new AcpError(
     429,
     "invalid_request",
     "rate_limit_exceeded",
-    `Too many requests: at most ${verdict.limit!.max} per ${per}. Retry after ${verdict.retryAfterSeconds} s.`,
+    localized(verdict.limit!.windowMs === 1000 ? "error.rate_limited_second" : "error.rate_limited_minute", {
+      max: verdict.limit!.max,
+      seconds: verdict.retryAfterSeconds,
+    }),
     null,
     { retryAfterSeconds: verdict.retryAfterSeconds },
   );

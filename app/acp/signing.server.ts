@@ -2,12 +2,13 @@ import { createHmac, createPublicKey, verify } from "node:crypto";
 import type { Agent } from "@prisma/client";
 import { canonicalJson } from "../lib/canonical-json";
 import { decryptSecret, safeEqual } from "../lib/crypto.server";
+import { localized, type Text } from "../i18n/catalog";
 import { AcpError } from "./errors";
 
 /** How far a request's `Timestamp` may be from our clock (ACP RFC §7 asks for a bounded window). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-const invalidSignature = (message: string) =>
+const invalidSignature = (message: Text) =>
   new AcpError(401, "invalid_request", "invalid_signature", message);
 
 /**
@@ -27,14 +28,11 @@ export function verifyRequestSignature(
   if (body === undefined) return;
   const signature = headers.get("signature");
   const timestamp = headers.get("timestamp");
-  if (!signature || !timestamp)
-    throw invalidSignature("This agent must sign requests: send Signature and Timestamp.");
+  if (!signature || !timestamp) throw invalidSignature(localized("error.signature_required"));
   const signedAt = Date.parse(timestamp);
-  if (Number.isNaN(signedAt)) throw invalidSignature("Timestamp must be an RFC 3339 date-time.");
+  if (Number.isNaN(signedAt)) throw invalidSignature(localized("error.timestamp_invalid"));
   if (Math.abs(now.getTime() - signedAt) > SIGNATURE_TOLERANCE_SECONDS * 1000) {
-    throw invalidSignature(
-      `Timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS} seconds from the server's clock.`,
-    );
+    throw invalidSignature(localized("error.timestamp_skewed", { seconds: SIGNATURE_TOLERANCE_SECONDS }));
   }
   const payload = Buffer.from(canonicalJson(body ?? {}), "utf8");
   const key = decryptSecret(agent.signingKeyEncrypted);
@@ -50,5 +48,5 @@ export function verifyRequestSignature(
       valid = false;
     }
   }
-  if (!valid) throw invalidSignature("Signature does not match the canonical JSON of the request body.");
+  if (!valid) throw invalidSignature(localized("error.signature_mismatch"));
 }

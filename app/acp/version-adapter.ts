@@ -6,6 +6,7 @@ import type {
   MessageTarget,
   UpdateCommand,
 } from "../checkout/model";
+import type { RenderText, Text } from "../i18n/catalog";
 
 /** The ACP versions this server speaks, oldest first. */
 export const ACP_VERSIONS = ["2025-09-29", "2025-12-12", "2026-01-16", "2026-01-30", "2026-04-17"] as const;
@@ -15,7 +16,8 @@ export const LATEST_ACP_VERSION: AcpVersion = "2026-04-17";
 /** A request body problem, reported as the version's flat `Error` (400). */
 export interface RequestProblem {
   code: string;
-  message: string;
+  /** Rendered in the response language when it becomes the flat Error. */
+  message: Text;
   /** JSONPath into the request body, e.g. `$.line_items[0].quantity`. */
   param: string | null;
 }
@@ -26,6 +28,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: RequestPr
 export interface SerializeContext {
   /** Stripe account id declared as payment handler / provider merchant id. */
   paymentMerchantId: string | null;
+  /** Puts messages[], display_text and the app's own titles into words; default English. */
+  render?: RenderText;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface Cart {
   currency: string;
   lines: CartLine[];
   buyer: Buyer | null;
+  /** The create request's `locale`, a fallback of the response language (absent on older carts). */
+  locale?: string | null;
   messages: CheckoutMessage[];
   /** Shopify cart permalink of the priced lines, for handoff to the online store. */
   continueUrl: string | null;
@@ -32,4 +34,6 @@ export interface Cart {
 export interface CartCommand {
   lines: RequestedLine[];
   buyer: Buyer | null;
+  /** Create only: the buyer's locale. */
+  locale?: string | null;
 }

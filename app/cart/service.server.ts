@@ -1,9 +1,11 @@
 import type { Agent, Prisma } from "@prisma/client";
 import prisma from "../db.server";
-import { AcpError, notFound } from "../acp/errors";
+import { AcpError, cartNotFound } from "../acp/errors";
 import { classifyLines } from "../checkout/build";
 import type { Quote, StoreGateway, VariantFacts } from "../checkout/gateway";
 import { variantIdFor } from "../checkout/service.server";
+import { withStoredTexts } from "../checkout/model";
+import { localized } from "../i18n/catalog";
 import { newId } from "../lib/ids";
 import type { Cart, CartCommand, CartLine } from "./model";
 
@@ -29,6 +31,7 @@ export async function createCart(context: CartContext, command: CartCommand): Pr
     id: newId("cart"),
     createdAt: nowIso,
     previousLines: [],
+    locale: command.locale ?? null,
     command,
   });
   return {
@@ -66,6 +69,8 @@ export async function updateCart(
     id,
     createdAt: previous.createdAt,
     previousLines: previous.lines,
+    // Update replaces lines and buyer; the locale is the create request's.
+    locale: previous.locale ?? null,
     command,
   });
   return {
@@ -95,19 +100,19 @@ export async function cancelCart(context: CartContext, id: string): Promise<Cart
   };
 }
 
-const cartNotFound = (id: string) => notFound(`Cart ${id}`);
-
 /** Carts belong to one shop and one agent; anyone else's id, or an expired cart, is not found. */
 async function loadCart(context: CartContext, id: string): Promise<Cart> {
   const row = await prisma.cart.findFirst({ where: { id, shop: context.shop, agentId: context.agent.id } });
   if (!row || row.expiresAt <= context.now) throw cartNotFound(id);
-  return JSON.parse(row.state) as Cart;
+  const cart = JSON.parse(row.state) as Cart;
+  return { ...cart, messages: withStoredTexts(cart.messages) };
 }
 
 interface EstimateInput {
   id: string;
   createdAt: string;
   previousLines: CartLine[];
+  locale: string | null;
   command: CartCommand;
 }
 
@@ -132,12 +137,7 @@ async function estimate(context: CartContext, input: EstimateInput): Promise<Car
     maxQuantityPerLine: settings?.maxQuantityPerLine ?? DEFAULT_MAX_QUANTITY_PER_LINE,
   });
   if (priceable.length === 0) {
-    throw new AcpError(
-      422,
-      "invalid_request",
-      "out_of_stock",
-      "All requested items are currently unavailable.",
-    );
+    throw new AcpError(422, "invalid_request", "out_of_stock", localized("error.all_items_unavailable"));
   }
   const quote: Quote = await context.gateway.quote(context.shop, {
     currency: info.currency,
@@ -172,6 +172,7 @@ async function estimate(context: CartContext, input: EstimateInput): Promise<Car
     currency: quote.currency,
     lines,
     buyer: input.command.buyer,
+    locale: input.locale,
     messages,
     continueUrl: cartPermalink(priceable, facts),
     createdAt: input.createdAt,

@@ -12,6 +12,7 @@ import type {
   Totals,
 } from "./model";
 import { computeFees, type FeeRuleInput } from "./fees";
+import { localized, type Text } from "../i18n/catalog";
 
 /** Everything needed to (re)build a session after a change; no I/O. */
 export interface BuildInput {
@@ -57,15 +58,17 @@ export function classifyLines(
     const facts = variantId ? input.facts.get(variantId) : undefined;
     const target = { kind: "line", index } as const;
     if (!variantId || !facts) {
-      messages.push(error("not_found", target, `This store does not sell an item with id "${line.itemId}".`));
+      messages.push(error("not_found", target, localized("line.unknown_item", { itemId: line.itemId })));
       return;
     }
     if (!facts.purchasable) {
-      messages.push(error("out_of_stock", target, `"${facts.name}" is no longer available.`));
+      messages.push(
+        error("out_of_stock", target, localized("line.no_longer_available", { name: facts.name })),
+      );
       return;
     }
     if (facts.availableQuantity !== null && facts.availableQuantity <= 0) {
-      messages.push(error("out_of_stock", target, `"${facts.name}" is out of stock.`));
+      messages.push(error("out_of_stock", target, localized("line.out_of_stock", { name: facts.name })));
       return;
     }
     if (line.quantity > input.maxQuantityPerLine) {
@@ -73,7 +76,7 @@ export function classifyLines(
         error(
           "maximum_exceeded",
           { kind: "lineQuantity", index },
-          `At most ${input.maxQuantityPerLine} of "${facts.name}" can be bought in one order.`,
+          localized("line.max_per_order", { max: input.maxQuantityPerLine, name: facts.name }),
         ),
       );
       return;
@@ -83,7 +86,7 @@ export function classifyLines(
         error(
           "quantity_exceeded",
           { kind: "lineQuantity", index },
-          `Only ${facts.availableQuantity} of "${facts.name}" ${facts.availableQuantity === 1 ? "is" : "are"} left.`,
+          localized("line.only_left", { available: facts.availableQuantity, name: facts.name }),
         ),
       );
       return;
@@ -140,7 +143,7 @@ export function buildSession(input: BuildInput): Omit<CheckoutSession, "status" 
       error(
         "region_restricted",
         { kind: "fulfillmentAddress", field: "country" },
-        `This store does not ship to ${address.country}.`,
+        localized("address.country_not_shipped", { country: address.country }),
       ),
     );
   }
@@ -169,11 +172,7 @@ export function buildSession(input: BuildInput): Omit<CheckoutSession, "status" 
     }
     if (address && quote.shippingRates.length === 0 && input.shipsToCountries.includes(address.country)) {
       messages.push(
-        error(
-          "region_restricted",
-          { kind: "fulfillmentAddress" },
-          "The store has no shipping rate for this address.",
-        ),
+        error("region_restricted", { kind: "fulfillmentAddress" }, localized("address.no_shipping_rate")),
       );
     }
   } else if (quote && priceable.length > 0) {
@@ -200,11 +199,7 @@ export function buildSession(input: BuildInput): Omit<CheckoutSession, "status" 
   ) {
     if (fulfillmentOptions.length > 0 || !quote) {
       messages.push(
-        error(
-          "invalid",
-          { kind: "fulfillmentOption" },
-          "The selected fulfillment option is not offered for this cart and address. Choose one of fulfillment_options.",
-        ),
+        error("invalid", { kind: "fulfillmentOption" }, localized("fulfillment.option_not_offered")),
       );
     }
     selectedFulfillmentOptionId = null;
@@ -224,7 +219,7 @@ export function buildSession(input: BuildInput): Omit<CheckoutSession, "status" 
       type: "warning",
       code: "coupon_invalid",
       target: { kind: "discountCode", index: input.discountCodes.indexOf(rejected.code) },
-      content: `The discount code "${rejected.code}" cannot be applied to this order.`,
+      text: localized("discount.code_not_applicable", { code: rejected.code }),
       contentType: "plain",
       resolution: "recoverable",
     });
@@ -289,7 +284,7 @@ export function buildSession(input: BuildInput): Omit<CheckoutSession, "status" 
 function error(
   code: CheckoutMessage["code"],
   target: CheckoutMessage["target"],
-  content: string,
+  text: Text,
 ): CheckoutMessage {
-  return { type: "error", code, target, content, contentType: "plain", resolution: "requires_buyer_input" };
+  return { type: "error", code, target, text, contentType: "plain", resolution: "requires_buyer_input" };
 }

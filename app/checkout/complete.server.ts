@@ -1,7 +1,8 @@
 import type Stripe from "stripe";
 import prisma from "../db.server";
 import { env } from "../env.server";
-import { AcpError, notFound } from "../acp/errors";
+import { AcpError, sessionNotFound } from "../acp/errors";
+import { DEFAULT_LANGUAGE, localized, renderText, type Text } from "../i18n/catalog";
 import { enqueueJob } from "../jobs/queue.server";
 import type { AgentOrder } from "../orders/events";
 import { decryptSecret, encryptSecret } from "../lib/crypto.server";
@@ -46,7 +47,7 @@ export async function completeCheckout(
   command: CompleteCommand,
 ): Promise<CheckoutOutcome> {
   const stored = await loadSession(context.shop, sessionId);
-  if (!stored) throw notFound(`Checkout session ${sessionId}`);
+  if (!stored) throw sessionNotFound(sessionId);
   const { session } = stored;
   if (session.status === "completed") return { session, persist: null };
   if (session.status === "canceled" || session.status === "expired") {
@@ -54,7 +55,7 @@ export async function completeCheckout(
       400,
       "invalid_request",
       "invalid_state",
-      `Checkout session ${sessionId} is ${session.status}.`,
+      localized("error.session_not_completable", { id: sessionId, status: session.status }),
     );
   }
   const existing = await prisma.completion.findUnique({ where: { sessionId } });
@@ -69,7 +70,7 @@ export async function completeCheckout(
       409,
       "invalid_request",
       "complete_in_progress",
-      "This checkout is being completed; retry shortly.",
+      localized("error.complete_in_progress"),
       null,
       {
         retryAfterSeconds: 2,
@@ -81,7 +82,7 @@ export async function completeCheckout(
       400,
       "invalid_request",
       "not_ready_for_payment",
-      "The checkout session is not ready for payment; resolve its messages first.",
+      localized("error.not_ready_for_payment"),
     );
   }
   if (
@@ -93,7 +94,10 @@ export async function completeCheckout(
       400,
       "invalid_request",
       "invalid_payment_handler",
-      `Unknown payment handler "${command.payment.handlerId}"; use "${session.payment.handlerId}".`,
+      localized("error.unknown_payment_handler", {
+        sent: command.payment.handlerId,
+        expected: session.payment.handlerId,
+      }),
       "$.payment_data.handler_id",
     );
   }
@@ -102,7 +106,7 @@ export async function completeCheckout(
       400,
       "invalid_request",
       "invalid_payment_provider",
-      "Only the stripe provider is accepted.",
+      localized("error.stripe_provider_only"),
       "$.payment_data.provider",
     );
   }
@@ -111,7 +115,7 @@ export async function completeCheckout(
       400,
       "invalid_request",
       "invalid_payment_token",
-      "Send a Stripe Shared Payment Token (spt_…).",
+      localized("error.shared_payment_token_required"),
       "$.payment_data",
     );
   }
@@ -126,11 +130,7 @@ export async function completeCheckout(
       ...repriced.session,
       messages: [
         ...repriced.session.messages,
-        message(
-          "warning",
-          "price_change",
-          "The total changed since the last update. Review the session and complete again.",
-        ),
+        message("warning", "price_change", localized("payment.total_changed")),
       ],
     };
     return { session: changed, persist: repriced.persist };
@@ -167,7 +167,7 @@ export async function completeCheckout(
         409,
         "invalid_request",
         "complete_in_progress",
-        "This checkout is being completed; retry shortly.",
+        localized("error.complete_in_progress"),
         null,
         {
           retryAfterSeconds: 2,
@@ -194,7 +194,7 @@ async function continueAfterAuthentication(
       400,
       "invalid_request",
       "requires_3ds",
-      "The card issuer requires 3-D Secure: authenticate the buyer with the session's authentication_metadata and send authentication_result.",
+      localized("error.authentication_result_required"),
       "$.authentication_result",
     );
   }
@@ -214,7 +214,7 @@ async function continueAfterAuthentication(
       409,
       "invalid_request",
       "complete_in_progress",
-      "This checkout is being completed; retry shortly.",
+      localized("error.complete_in_progress"),
       null,
       { retryAfterSeconds: 2 },
     );
@@ -264,7 +264,7 @@ async function drive(start: Completion, options: DriveOptions): Promise<Checkout
         503,
         "service_unavailable",
         "payments_not_configured",
-        "The store cannot take payments right now.",
+        localized("error.payments_not_configured"),
       );
     }
     throw error;
@@ -341,11 +341,7 @@ async function authorize(stripe: Stripe, completion: Completion, options: DriveO
     // no PaymentIntent holds money: end here rather than authorize late. A spent one means one
     // does, so keep going (the same idempotency key replays it).
     if (!(await tokenSpent(stripe, completion))) {
-      return failAfterVoid(
-        completion,
-        "payment_declined",
-        "The payment provider could not confirm the payment and nothing was charged. Complete again to retry.",
-      );
+      return failAfterVoid(completion, "payment_declined", localized("payment.not_confirmed"));
     }
   }
   if (!intent) {
@@ -384,15 +380,15 @@ async function authorize(stripe: Stripe, completion: Completion, options: DriveO
     await releaseAuthorization(stripe, completion, intent.id);
     return decline(completion, {
       code: "requires_3ds",
-      content: options.canAuthenticate
-        ? "The card issuer asks for 3-D Secure, which cannot be run for this payment. Try another payment method."
-        : "The card issuer asks for 3-D Secure, which needs ACP 2025-12-12 or later. Try another payment method.",
+      text: options.canAuthenticate
+        ? localized("payment.3ds_not_possible")
+        : localized("payment.3ds_needs_newer_version"),
       paymentIntentId: intent.id,
     });
   }
   return decline(completion, {
     code: "payment_declined",
-    content: "The payment was not authorized.",
+    text: localized("payment.not_authorized"),
     paymentIntentId: intent.id,
   });
 }
@@ -556,7 +552,7 @@ async function createOrder(stripe: Stripe, completion: Completion): Promise<Comp
     return failAfterVoid(
       completion,
       created.reason === "out_of_stock" ? "out_of_stock" : "invalid",
-      created.message,
+      localized("order.rejected", { detail: created.message }),
     );
   }
   return advance(completion, {
@@ -580,11 +576,7 @@ async function capture(stripe: Stripe, completion: Completion): Promise<Completi
     } else if (intent.status !== "succeeded") {
       // The authorization lapsed or was cancelled: the unpaid order must not stand.
       await cancelUnpaidOrder(completion.shop, completion.shopifyOrderId!, "Payment authorization lapsed");
-      return failAfterVoid(
-        completion,
-        "payment_declined",
-        "The payment authorization expired before capture.",
-      );
+      return failAfterVoid(completion, "payment_declined", localized("payment.authorization_expired"));
     }
   } catch (error) {
     throw asUnavailable(error);
@@ -655,13 +647,13 @@ async function finish(completion: Completion): Promise<Completion> {
 
 async function decline(
   completion: Completion,
-  reason: { code: CheckoutMessage["code"]; content: string; paymentIntentId?: string },
+  reason: { code: CheckoutMessage["code"]; text: Text; paymentIntentId?: string },
 ): Promise<Completion> {
-  return reopen(completion, "declined", reason.code, reason.content, reason.paymentIntentId);
+  return reopen(completion, "declined", reason.code, reason.text, reason.paymentIntentId);
 }
 
-async function failAfterVoid(completion: Completion, code: CheckoutMessage["code"], content: string) {
-  return reopen(completion, "voided", code, content);
+async function failAfterVoid(completion: Completion, code: CheckoutMessage["code"], text: Text) {
+  return reopen(completion, "voided", code, text);
 }
 
 /** Ends a completion without an order: the session is open again with a message saying why. */
@@ -669,7 +661,7 @@ async function reopen(
   completion: Completion,
   step: "declined" | "voided",
   code: CheckoutMessage["code"],
-  content: string,
+  text: Text,
   paymentIntentId?: string,
 ): Promise<Completion> {
   const stored = (await loadSession(completion.shop, completion.sessionId))!;
@@ -677,13 +669,14 @@ async function reopen(
     ...stored.session,
     status: code === "out_of_stock" ? "not_ready_for_payment" : "ready_for_payment",
     authentication: null,
-    messages: [message("error", code, content, { kind: "payment" })],
+    messages: [message("error", code, text, { kind: "payment" })],
     updatedAt: new Date().toISOString(),
   };
   const data = {
     step,
     failureCode: code,
-    failureMessage: content,
+    // The admin reads failures in English; the session keeps the text to render per response.
+    failureMessage: renderText(text, DEFAULT_LANGUAGE),
     paymentIntentId: paymentIntentId ?? completion.paymentIntentId,
   };
   return prisma.$transaction(async (tx) => {
@@ -743,10 +736,10 @@ const TOKEN_ERROR_CODES = new Set([
   "expired_card",
 ]);
 
-function declineFromStripeError(error: unknown): { code: CheckoutMessage["code"]; content: string } | null {
+function declineFromStripeError(error: unknown): { code: CheckoutMessage["code"]; text: Text } | null {
   const stripeError = error as { type?: string; code?: string; param?: string; message?: string };
   if (stripeError.type === "StripeCardError") {
-    return { code: "payment_declined", content: "The payment was declined. Try another payment method." };
+    return { code: "payment_declined", text: localized("payment.declined") };
   }
   const aboutToken =
     stripeError.param?.includes("shared_payment_granted_token") ||
@@ -754,8 +747,11 @@ function declineFromStripeError(error: unknown): { code: CheckoutMessage["code"]
   if (stripeError.type === "StripeInvalidRequestError" && aboutToken) {
     return {
       code: "payment_declined",
-      content:
-        `The payment token cannot be used for this purchase (${stripeError.code ?? "invalid"}): ${stripeError.message ?? ""}`.trim(),
+      // Stripe's own explanation stays as Stripe words it.
+      text: localized("payment.token_unusable", {
+        reason: stripeError.code ?? "invalid",
+        detail: stripeError.message ?? "",
+      }),
     };
   }
   return null;
@@ -777,14 +773,14 @@ function isFinalFailure(completion: Completion): boolean {
 function message(
   type: CheckoutMessage["type"],
   code: CheckoutMessage["code"],
-  content: string,
+  text: Text,
   target: CheckoutMessage["target"] = null,
 ): CheckoutMessage {
   return {
     type,
     code,
     target,
-    content,
+    text,
     contentType: "plain",
     resolution: type === "error" ? "requires_buyer_input" : "recoverable",
   };

@@ -2,6 +2,7 @@
  * The protocol-independent checkout domain. Money is integer minor units of `currency`; names
  * are camelCase. Nothing here knows ACP wire names or versions: app/acp/versions/* translate.
  */
+import type { Text } from "../i18n/catalog";
 
 export const CHECKOUT_STATUSES = [
   "not_ready_for_payment",
@@ -72,6 +73,7 @@ export interface FulfillmentOption {
   /** Shopify's shipping rate handle, or "digital" for orders with nothing to ship. */
   id: string;
   type: "shipping" | "digital";
+  /** Shopify's rate title; for "digital" the serializers show the catalog's label instead. */
   title: string;
   description: string | null;
   carrier: string | null;
@@ -141,8 +143,11 @@ export interface CheckoutMessage {
   type: "info" | "warning" | "error";
   code: MessageCode | null;
   target: MessageTarget | null;
-  /** Plain text, or CommonMark without raw HTML when contentType is markdown. */
-  content: string;
+  /**
+   * Catalog key + parameters, rendered in the language of each response (ADR 015); plain text, or
+   * CommonMark without raw HTML when contentType is markdown.
+   */
+  text: Text;
   contentType: "plain" | "markdown";
   resolution: "recoverable" | "requires_buyer_input" | "requires_buyer_review" | null;
 }
@@ -201,6 +206,7 @@ export interface CheckoutSession {
   status: CheckoutStatus;
   /** ISO 4217, lower case as the checkout spec recommends. */
   currency: string;
+  /** The buyer's locale sent on create (2026-01-30+), a fallback of the response language. */
   locale: string | null;
   lines: SessionLine[];
   buyer: Buyer | null;
@@ -280,4 +286,16 @@ export interface AuthenticationResult {
 
 export interface CancelCommand {
   intentTrace: IntentTrace | null;
+}
+
+/**
+ * Sessions and carts stored before texts were keyed hold rendered English `content`: read it as a
+ * literal text so they still serialize.
+ */
+export function withStoredTexts(messages: readonly CheckoutMessage[]): CheckoutMessage[] {
+  return messages.map((message) => {
+    if (message.text !== undefined) return message;
+    const { content, ...rest } = message as CheckoutMessage & { content?: string };
+    return { ...rest, text: content ?? "" };
+  });
 }

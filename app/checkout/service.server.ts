@@ -1,6 +1,7 @@
 import type { Agent, Prisma } from "@prisma/client";
 import prisma from "../db.server";
-import { AcpError, notFound } from "../acp/errors";
+import { AcpError, sessionNotFound } from "../acp/errors";
+import { localized } from "../i18n/catalog";
 import { newId } from "../lib/ids";
 import { buildSession, classifyLines } from "./build";
 import type { FeeRuleInput } from "./fees";
@@ -52,13 +53,13 @@ export async function createCheckout(
       400,
       "invalid_request",
       "unsupported_currency",
-      `This store does not sell in ${currency.toUpperCase()}. Supported: ${[
-        info.currency,
-        ...info.presentmentCurrencies,
-      ]
-        .filter((value, index, all) => all.indexOf(value) === index)
-        .map((value) => value.toUpperCase())
-        .join(", ")}.`,
+      localized("error.unsupported_currency", {
+        currency: currency.toUpperCase(),
+        supported: [info.currency, ...info.presentmentCurrencies]
+          .filter((value, index, all) => all.indexOf(value) === index)
+          .map((value) => value.toUpperCase())
+          .join(", "),
+      }),
       "$.currency",
     );
   }
@@ -129,7 +130,7 @@ export async function updateCheckout(
 
 export async function getCheckout(context: CheckoutContext, id: string): Promise<CheckoutOutcome> {
   const stored = await loadSession(context.shop, id);
-  if (!stored) throw notFound(`Checkout session ${id}`);
+  if (!stored) throw sessionNotFound(id);
   return expireIfDue(context.now, stored) ?? { session: stored.session, persist: null };
 }
 
@@ -139,14 +140,14 @@ export async function cancelCheckout(
   command: CancelCommand,
 ): Promise<CheckoutOutcome> {
   const stored = await loadSession(context.shop, id);
-  if (!stored) throw notFound(`Checkout session ${id}`);
+  if (!stored) throw sessionNotFound(id);
   const { status } = stored.session;
   if (status === "completed" || status === "canceled") {
     throw new AcpError(
       405,
       "invalid_request",
       "invalid_state",
-      `Checkout session ${id} is already ${status}.`,
+      localized("error.session_already_final", { id, status }),
       null,
       {
         allow: "GET",
@@ -181,7 +182,7 @@ export async function cancelCheckout(
 /** A session that can still change, or the expired state to answer with. */
 async function requireOpenSession(context: CheckoutContext, id: string) {
   const current = await loadSession(context.shop, id);
-  if (!current) throw notFound(`Checkout session ${id}`);
+  if (!current) throw sessionNotFound(id);
   const expired = expireIfDue(context.now, current);
   if (expired) return { open: false as const, current, persist: expired.persist };
   // While 3DS is pending the authorization is for exactly this cart: it cannot change under it.
@@ -194,7 +195,7 @@ async function requireOpenSession(context: CheckoutContext, id: string) {
       400,
       "invalid_request",
       "invalid_state",
-      `Checkout session ${id} is ${current.session.status} and can no longer be updated.`,
+      localized("error.session_not_updatable", { id, status: current.session.status }),
     );
   }
   return { open: true as const, current, persist: null };
@@ -213,7 +214,7 @@ export function expireIfDue(now: Date, stored: StoredSession): CheckoutOutcome |
         type: "error",
         code: "expired",
         target: null,
-        content: "This checkout session has expired. Start a new one.",
+        text: localized("session.expired"),
         contentType: "plain",
         resolution: "requires_buyer_review",
       },

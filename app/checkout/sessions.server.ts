@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
-import type { CheckoutSession, CheckoutStatus } from "./model";
+import { withStoredTexts, type CheckoutSession, type CheckoutStatus } from "./model";
 
 export interface StoredSession {
   session: CheckoutSession;
@@ -15,8 +15,9 @@ export class RevisionConflictError extends Error {}
 export async function loadSession(shop: string, id: string): Promise<StoredSession | null> {
   const row = await prisma.checkoutSession.findFirst({ where: { id, shop } });
   if (!row) return null;
+  const session = JSON.parse(row.state) as CheckoutSession;
   return {
-    session: JSON.parse(row.state) as CheckoutSession,
+    session: { ...session, messages: withStoredTexts(session.messages) },
     revision: row.revision,
     apiVersion: row.apiVersion,
   };

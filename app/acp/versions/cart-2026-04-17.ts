@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Cart, CartCommand, CartLine } from "../../cart/model";
 import type { MessageTarget } from "../../checkout/model";
+import { localized, renderInEnglish, type RenderText } from "../../i18n/catalog";
 import type { Parsed } from "../version-adapter";
 import {
   buyerSchema,
@@ -40,7 +41,7 @@ const toCommand = (wire: z.output<typeof updateSchema>): CartCommand => ({
 });
 
 export function parseCartCreate(body: unknown): Parsed<CartCommand> {
-  return parseBody(createSchema, body, [], toCommand);
+  return parseBody(createSchema, body, [], (wire) => ({ ...toCommand(wire), locale: wire.locale ?? null }));
 }
 
 export function parseCartUpdate(body: unknown): Parsed<CartCommand> {
@@ -54,7 +55,7 @@ function pathOf(target: MessageTarget): string | null {
   return null;
 }
 
-function wireLine(line: CartLine): Wire {
+function wireLine(line: CartLine, subtotalLabel: string): Wire {
   const item: Wire = { id: line.itemId };
   if (line.name) item.name = line.name;
   if (line.unitAmount !== null) item.unit_amount = line.unitAmount;
@@ -65,25 +66,31 @@ function wireLine(line: CartLine): Wire {
   if (line.variantId) out.variant_id = line.variantId;
   // An unpriced line has no estimate; its message says why.
   out.totals =
-    line.subtotal === null ? [] : [{ type: "subtotal", display_text: "Subtotal", amount: line.subtotal }];
+    line.subtotal === null ? [] : [{ type: "subtotal", display_text: subtotalLabel, amount: line.subtotal }];
   return out;
 }
 
-export function serializeCart(cart: Cart): Wire {
+export function serializeCart(cart: Cart, render: RenderText = renderInEnglish): Wire {
   const subtotal = cart.lines.reduce((sum, line) => sum + (line.subtotal ?? 0), 0);
-  const out: Wire = { id: cart.id, line_items: cart.lines.map(wireLine) };
+  const subtotalLabel = render(localized("label.subtotal"));
+  const out: Wire = { id: cart.id, line_items: cart.lines.map((line) => wireLine(line, subtotalLabel)) };
   const buyerWire = wireBuyer(cart.buyer, "email");
   if (buyerWire) out.buyer = buyerWire;
   out.currency = cart.currency;
   // Estimates only: no shipping, tax or discounts until checkout prices them.
   out.totals = [
-    { type: "subtotal", display_text: "Subtotal", amount: subtotal },
-    { type: "total", display_text: "Estimated total", amount: subtotal },
+    { type: "subtotal", display_text: subtotalLabel, amount: subtotal },
+    {
+      type: "total",
+      display_text: render(localized("label.estimated_total")),
+      amount: subtotal,
+    },
   ];
   out.messages = wireMessages(
     cart.messages,
     { error: ERROR_CODES, errorFallback: "invalid", warning: WARNING_CODES, resolution: true },
     pathOf,
+    render,
   );
   if (cart.continueUrl) out.continue_url = cart.continueUrl;
   out.expires_at = cart.expiresAt;

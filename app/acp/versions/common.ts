@@ -27,6 +27,13 @@ import type {
   PolicyLink,
   Totals,
 } from "../../checkout/model";
+import {
+  localized,
+  renderInEnglish,
+  type LocalizedText,
+  type RenderText,
+  type MessageKey as TextKey,
+} from "../../i18n/catalog";
 import type { Parsed, RequestProblem } from "../version-adapter";
 
 // ---------------------------------------------------------------------------------------------
@@ -60,22 +67,23 @@ function valueAt(body: unknown, path: readonly PathSegment[]): { present: boolea
   return { present: true, value: current };
 }
 
-function jsonTypeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a number";
-  return `a ${typeof value}`;
+function jsonTypeOf(value: unknown): LocalizedText {
+  if (value === null) return localized("json.null");
+  if (Array.isArray(value)) return localized("json.array");
+  if (typeof value === "object") return localized("json.object");
+  if (typeof value === "number") return localized(Number.isInteger(value) ? "json.integer" : "json.number");
+  if (typeof value === "boolean") return localized("json.boolean");
+  return localized("json.string");
 }
 
-const EXPECTED: Record<string, string> = {
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  boolean: "a boolean",
-  object: "an object",
-  array: "an array",
-  record: "an object",
+const EXPECTED: Record<string, LocalizedText> = {
+  string: localized("json.string"),
+  number: localized("json.number"),
+  int: localized("json.integer"),
+  boolean: localized("json.boolean"),
+  object: localized("json.object"),
+  array: localized("json.array"),
+  record: localized("json.object"),
 };
 
 function preview(value: unknown): string {
@@ -91,15 +99,16 @@ function problemFromIssue(issue: z.core.$ZodIssue, body: unknown): RequestProble
   const { present, value } = valueAt(body, issue.path);
   // Literals and enums report an absent value as a wrong value; the agent needs to hear "required".
   if (!present && issue.code !== "custom")
-    return { code: "missing_field", message: `${param} is required.`, param };
+    return { code: "missing_field", message: localized("request.missing_field", { param }), param };
   if (issue.code === "invalid_type") {
     const expected = EXPECTED[issue.expected] ?? issue.expected;
     return {
       code: "invalid_json_type",
-      message: `${param} must be ${expected}, not ${jsonTypeOf(value)}.`,
+      message: localized("request.wrong_type", { param, expected, actual: jsonTypeOf(value) }),
       param,
     };
   }
+  // Field constraints (ranges, formats, enums) name wire values and stay English (ADR 015).
   const override = issue.code === "custom" ? (issue.params?.problem as ProblemCode | undefined) : undefined;
   if (override === "missing_field") return { code: override, message: `${param} ${issue.message}.`, param };
   const got = present ? ` (got ${preview(value)})` : "";
@@ -128,7 +137,7 @@ function findMisplaced(body: object, misplaced: readonly MisplacedField[]): Requ
 
 const NOT_AN_OBJECT: RequestProblem = Object.freeze({
   code: "invalid_json_type",
-  message: "The request body must be a JSON object.",
+  message: localized("error.body_not_object"),
   param: "$",
 });
 
@@ -420,6 +429,9 @@ function total(type: string, displayText: string, amount: number): Wire {
   return { type, display_text: displayText, amount };
 }
 
+/** The catalog's label, in the response language. */
+const label = (key: Extract<TextKey, `label.${string}`>, render: RenderText) => render(localized(key));
+
 /**
  * Session `totals[]` in the order a receipt reads. Entries that would only say "0" or "unknown"
  * are left out (items_discount, discount, fulfillment before selection, tax before an address);
@@ -429,37 +441,51 @@ export function wireSessionTotals(
   totals: Totals,
   fulfillmentLabel: string,
   feeDescriptions: boolean,
+  render: RenderText,
 ): Wire[] {
-  const out: Wire[] = [total("items_base_amount", "Items", totals.itemsBaseAmount)];
-  if (totals.itemsDiscount !== 0) out.push(total("items_discount", "Item discounts", totals.itemsDiscount));
-  out.push(total("subtotal", "Subtotal", totals.subtotal));
-  if (totals.discount !== 0) out.push(total("discount", "Order discount", totals.discount));
+  const out: Wire[] = [total("items_base_amount", label("label.items", render), totals.itemsBaseAmount)];
+  if (totals.itemsDiscount !== 0)
+    out.push(total("items_discount", label("label.items_discount", render), totals.itemsDiscount));
+  out.push(total("subtotal", label("label.subtotal", render), totals.subtotal));
+  if (totals.discount !== 0)
+    out.push(total("discount", label("label.order_discount", render), totals.discount));
   if (totals.fulfillment !== null) out.push(total("fulfillment", fulfillmentLabel, totals.fulfillment));
-  if (totals.tax !== null) out.push(total("tax", "Tax", totals.tax));
+  if (totals.tax !== null) out.push(total("tax", label("label.tax", render), totals.tax));
+  // Fee labels are the merchant's own words, shown as written.
   for (const fee of totals.fees) {
     const entry = total("fee", fee.label, fee.amount);
     if (feeDescriptions && fee.description) entry.description = fee.description;
     out.push(entry);
   }
-  out.push(total("total", "Total", totals.total));
+  out.push(total("total", label("label.total", render), totals.total));
   return out;
 }
 
-const optionLabel = (type: FulfillmentOption["type"] | undefined) =>
-  type === "digital" ? "Digital delivery" : "Shipping";
+const optionLabel = (type: FulfillmentOption["type"] | undefined, render: RenderText) =>
+  label(type === "digital" ? "label.digital_delivery" : "label.shipping", render);
 
 /** Label for the `fulfillment` total: what the buyer chose, in words they expect. */
-export function fulfillmentLabel(options: readonly FulfillmentOption[], selectedId: string | null): string {
+export function fulfillmentLabel(
+  options: readonly FulfillmentOption[],
+  selectedId: string | null,
+  render: RenderText,
+): string {
   return optionLabel(
     selectedId === null ? undefined : options.find((option) => option.id === selectedId)?.type,
+    render,
   );
 }
 
+/** An option's title: Shopify's rate title as given; the app's own digital option in the response language. */
+export function optionTitle(option: FulfillmentOption, render: RenderText): string {
+  return option.type === "digital" ? label("label.digital_delivery", render) : option.title;
+}
+
 /** `totals[]` of one fulfillment option (2026-01-16 onwards). */
-export function wireOptionTotals(option: FulfillmentOption): Wire[] {
-  const out: Wire[] = [total("fulfillment", optionLabel(option.type), option.subtotal)];
-  if (option.tax !== 0) out.push(total("tax", "Tax", option.tax));
-  out.push(total("total", "Total", option.total));
+export function wireOptionTotals(option: FulfillmentOption, render: RenderText): Wire[] {
+  const out: Wire[] = [total("fulfillment", optionLabel(option.type, render), option.subtotal)];
+  if (option.tax !== 0) out.push(total("tax", label("label.tax", render), option.tax));
+  out.push(total("total", label("label.total", render), option.total));
   return out;
 }
 
@@ -499,6 +525,7 @@ export function wireMessages(
   messages: readonly CheckoutMessage[],
   vocabulary: MessageVocabulary,
   pathOf: (target: MessageTarget) => string | null,
+  render: RenderText = renderInEnglish,
 ): Wire[] {
   const out: Wire[] = [];
   for (const message of messages) {
@@ -515,7 +542,7 @@ export function wireMessages(
     const param = message.target ? pathOf(message.target) : null;
     if (param !== null) entry.param = param;
     entry.content_type = message.contentType;
-    entry.content = message.content;
+    entry.content = render(message.text);
     if (vocabulary.resolution && message.resolution) entry.resolution = message.resolution;
     out.push(entry);
   }

@@ -13,11 +13,13 @@ import type {
   MessageTarget,
   SessionLine,
 } from "../../checkout/model";
-import type { AcpVersionAdapter } from "../version-adapter";
+import { renderInEnglish, type RenderText } from "../../i18n/catalog";
+import type { AcpVersionAdapter, SerializeContext } from "../version-adapter";
 import {
   addressSchema,
   buyerSchema,
   fulfillmentLabel,
+  optionTitle,
   idSchema,
   mapSent,
   messagePathOf,
@@ -112,8 +114,8 @@ export function wireFlatLine(line: SessionLine): Wire {
 }
 
 /** Flat fulfillment option amounts (2025-09-29, 2025-12-12); the detail line is `subtitle`. */
-export function wireFlatOption(option: FulfillmentOption): Wire {
-  const out: Wire = { type: option.type, id: option.id, title: option.title };
+export function wireFlatOption(option: FulfillmentOption, render: RenderText): Wire {
+  const out: Wire = { type: option.type, id: option.id, title: optionTitle(option, render) };
   if (option.description) out.subtitle = option.description;
   if (option.type === "shipping") {
     if (option.carrier) out.carrier = option.carrier;
@@ -189,7 +191,8 @@ function messagePath(target: MessageTarget): string {
   return pathOf(target) ?? "$";
 }
 
-function serializeSession(session: CheckoutSession): Wire {
+function serializeSession(session: CheckoutSession, context: SerializeContext): Wire {
+  const render = context.render ?? renderInEnglish;
   const out: Wire = { id: session.id };
   const buyerWire = wireBuyer(session.buyer, "names_and_email");
   if (buyerWire) out.buyer = buyerWire;
@@ -199,12 +202,12 @@ function serializeSession(session: CheckoutSession): Wire {
   out.line_items = session.lines.map(wireFlatLine);
   const address = session.fulfillmentDetails?.address;
   if (address) out.fulfillment_address = wireAddress(address);
-  out.fulfillment_options = session.fulfillmentOptions.map(wireFlatOption);
+  out.fulfillment_options = session.fulfillmentOptions.map((option) => wireFlatOption(option, render));
   if (session.selectedFulfillmentOptionId) out.fulfillment_option_id = session.selectedFulfillmentOptionId;
-  const label = fulfillmentLabel(session.fulfillmentOptions, session.selectedFulfillmentOptionId);
+  const label = fulfillmentLabel(session.fulfillmentOptions, session.selectedFulfillmentOptionId, render);
   // Total has no `description` in this version.
-  out.totals = wireSessionTotals(session.totals, label, false);
-  out.messages = wireMessages(session.messages, LEGACY_MESSAGES, pathOf);
+  out.totals = wireSessionTotals(session.totals, label, false, render);
+  out.messages = wireMessages(session.messages, LEGACY_MESSAGES, pathOf, render);
   out.links = wireLinks(session.links, LINKS, false);
   const order = wireOrder(session, false);
   if (order) out.order = order;

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import type { CheckoutSession, MessageTarget, SessionLine, FulfillmentOption } from "../../checkout/model";
+import { renderInEnglish, type RenderText } from "../../i18n/catalog";
 import type { AcpVersionAdapter, SerializeContext } from "../version-adapter";
 import {
   addressSchema,
@@ -17,6 +18,7 @@ import {
   buyerSchema,
   fulfillmentDetailsSchema,
   fulfillmentLabel,
+  optionTitle,
   idSchema,
   intentTraceSchema,
   isEmptyBody,
@@ -104,15 +106,15 @@ function wireLine(line: SessionLine): Wire {
   return out;
 }
 
-function wireTotalsOption(option: FulfillmentOption): Wire {
-  const out: Wire = { type: option.type, id: option.id, title: option.title };
+function wireTotalsOption(option: FulfillmentOption, render: RenderText): Wire {
+  const out: Wire = { type: option.type, id: option.id, title: optionTitle(option, render) };
   if (option.description) out.description = option.description;
   if (option.type === "shipping") {
     if (option.carrier) out.carrier = option.carrier;
     if (option.earliestDeliveryTime) out.earliest_delivery_time = option.earliestDeliveryTime;
     if (option.latestDeliveryTime) out.latest_delivery_time = option.latestDeliveryTime;
   }
-  out.totals = wireOptionTotals(option);
+  out.totals = wireOptionTotals(option, render);
   return out;
 }
 
@@ -214,6 +216,7 @@ export function createGeneration2025_12Adapter(traits: Generation2025_12): AcpVe
   }
 
   function serializeSession(session: CheckoutSession, context: SerializeContext): Wire {
+    const render = context.render ?? renderInEnglish;
     const out: Wire = { id: session.id };
     const buyerWire = wireBuyer(session.buyer, "names_and_email");
     if (buyerWire) out.buyer = buyerWire;
@@ -223,12 +226,12 @@ export function createGeneration2025_12Adapter(traits: Generation2025_12): AcpVe
     out.line_items = session.lines.map(wireLine);
     const details = wireFulfillmentDetails(session.fulfillmentDetails);
     if (details) out.fulfillment_details = details;
-    out.fulfillment_options = session.fulfillmentOptions.map(wireOption);
+    out.fulfillment_options = session.fulfillmentOptions.map((option) => wireOption(option, render));
     const selection = wireSelection(session);
     if (selection) out.selected_fulfillment_options = selection;
-    const label = fulfillmentLabel(session.fulfillmentOptions, session.selectedFulfillmentOptionId);
-    out.totals = wireSessionTotals(session.totals, label, true);
-    out.messages = wireMessages(session.messages, LEGACY_MESSAGES, pathOf);
+    const label = fulfillmentLabel(session.fulfillmentOptions, session.selectedFulfillmentOptionId, render);
+    out.totals = wireSessionTotals(session.totals, label, true, render);
+    out.messages = wireMessages(session.messages, LEGACY_MESSAGES, pathOf, render);
     out.links = wireLinks(session.links, LINKS, false);
     const order = wireOrder(session, false);
     if (order) out.order = order;

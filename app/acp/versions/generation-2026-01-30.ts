@@ -17,6 +17,7 @@ import type {
   MessageTarget,
   SessionLine,
 } from "../../checkout/model";
+import { localized, renderInEnglish, type RenderText } from "../../i18n/catalog";
 import type { AcpVersionAdapter, SerializeContext } from "../version-adapter";
 import {
   addressSchema,
@@ -26,6 +27,7 @@ import {
   currencySchema,
   fulfillmentDetailsSchema,
   fulfillmentLabel,
+  optionTitle,
   idSchema,
   intentTraceSchema,
   isEmptyBody,
@@ -177,17 +179,32 @@ function paymentHandler(handlerId: string, merchantId: string, displayName: bool
   return out;
 }
 
-function lineTotals(line: SessionLine, taxKnown: boolean): Wire[] {
-  const out: Wire[] = [{ type: "items_base_amount", display_text: "Base amount", amount: line.baseAmount }];
+/** The line-level labels, put into words once per response rather than once per line. */
+function lineLabels(render: RenderText) {
+  const label = (
+    key: "label.base_amount" | "label.discount" | "label.subtotal" | "label.tax" | "label.total",
+  ) => render(localized(key));
+  return {
+    base: label("label.base_amount"),
+    discount: label("label.discount"),
+    subtotal: label("label.subtotal"),
+    tax: label("label.tax"),
+    total: label("label.total"),
+  };
+}
+type LineLabels = ReturnType<typeof lineLabels>;
+
+function lineTotals(line: SessionLine, taxKnown: boolean, labels: LineLabels): Wire[] {
+  const out: Wire[] = [{ type: "items_base_amount", display_text: labels.base, amount: line.baseAmount }];
   if (line.discountAmount !== 0)
-    out.push({ type: "discount", display_text: "Discount", amount: line.discountAmount });
-  out.push({ type: "subtotal", display_text: "Subtotal", amount: line.subtotal });
-  if (taxKnown) out.push({ type: "tax", display_text: "Tax", amount: line.tax });
-  out.push({ type: "total", display_text: "Total", amount: line.total });
+    out.push({ type: "discount", display_text: labels.discount, amount: line.discountAmount });
+  out.push({ type: "subtotal", display_text: labels.subtotal, amount: line.subtotal });
+  if (taxKnown) out.push({ type: "tax", display_text: labels.tax, amount: line.tax });
+  out.push({ type: "total", display_text: labels.total, amount: line.total });
   return out;
 }
 
-function wireLine(line: SessionLine, taxKnown: boolean): Wire {
+function wireLine(line: SessionLine, taxKnown: boolean, labels: LineLabels): Wire {
   const out: Wire = { id: line.id, item: { id: line.itemId }, quantity: line.quantity };
   if (line.name) out.name = line.name;
   if (line.description) out.description = line.description;
@@ -198,7 +215,7 @@ function wireLine(line: SessionLine, taxKnown: boolean): Wire {
   if (line.availableQuantity !== null && line.availableQuantity >= 0)
     out.available_quantity = line.availableQuantity;
   if (line.variantOptions.length > 0) out.variant_options = line.variantOptions;
-  out.totals = lineTotals(line, taxKnown);
+  out.totals = lineTotals(line, taxKnown, labels);
   return out;
 }
 
@@ -352,6 +369,7 @@ export function createGeneration2026Adapter(traits: Generation2026): AcpVersionA
 
   function serializeSession(session: CheckoutSession, context: SerializeContext): Wire {
     const merchantId = context.paymentMerchantId ?? session.payment?.merchantId ?? null;
+    const render = context.render ?? renderInEnglish;
     const out: Wire = {
       id: session.id,
       protocol,
@@ -370,19 +388,20 @@ export function createGeneration2026Adapter(traits: Generation2026): AcpVersionA
     if (session.locale) out.locale = session.locale;
     const taxKnown = session.totals.tax !== null;
     const lines: Wire[] = new Array(session.lines.length);
-    for (let i = 0; i < session.lines.length; i++) lines[i] = wireLine(session.lines[i], taxKnown);
+    const labels = lineLabels(render);
+    for (let i = 0; i < session.lines.length; i++) lines[i] = wireLine(session.lines[i], taxKnown, labels);
     out.line_items = lines;
     const details = wireFulfillmentDetails(session.fulfillmentDetails);
     if (details) out.fulfillment_details = details;
     out.fulfillment_options = session.fulfillmentOptions.map((option) => {
-      const wire: Wire = { type: option.type, id: option.id, title: option.title };
+      const wire: Wire = { type: option.type, id: option.id, title: optionTitle(option, render) };
       if (option.description) wire.description = option.description;
       if (option.type === "shipping") {
         if (option.carrier) wire.carrier = option.carrier;
         if (option.earliestDeliveryTime) wire.earliest_delivery_time = option.earliestDeliveryTime;
         if (option.latestDeliveryTime) wire.latest_delivery_time = option.latestDeliveryTime;
       }
-      wire.totals = wireOptionTotals(option);
+      wire.totals = wireOptionTotals(option, render);
       return wire;
     });
     const selectedId = session.selectedFulfillmentOptionId;
@@ -394,10 +413,11 @@ export function createGeneration2026Adapter(traits: Generation2026): AcpVersionA
     }
     out.totals = wireSessionTotals(
       session.totals,
-      fulfillmentLabel(session.fulfillmentOptions, selectedId),
+      fulfillmentLabel(session.fulfillmentOptions, selectedId, render),
       true,
+      render,
     );
-    out.messages = wireMessages(session.messages, messages, pathOf);
+    out.messages = wireMessages(session.messages, messages, pathOf, render);
     out.links = wireLinks(session.links, LINKS, true);
     out.created_at = session.createdAt;
     out.updated_at = session.updatedAt;

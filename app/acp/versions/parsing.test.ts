@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { UpdateCommand } from "../../checkout/model";
+import { renderText } from "../../i18n/catalog";
 import { ACP_VERSIONS, type AcpVersion, type Parsed, type RequestProblem } from "../version-adapter";
 import { toJsonPath } from "./common";
 import { adapters } from "./index";
@@ -82,9 +83,10 @@ const SHAPES: Record<AcpVersion, Shape> = {
   "2026-04-17": CURRENT,
 };
 
-function problem<T>(parsed: Parsed<T>): RequestProblem {
+/** The problem with its message as the English Error would say it. */
+function problem<T>(parsed: Parsed<T>): RequestProblem & { message: string } {
   if (parsed.ok) throw new Error(`Expected a problem, parsed ${JSON.stringify(parsed.value)}`);
-  return parsed.problem;
+  return { ...parsed.problem, message: renderText(parsed.problem.message, "en") };
 }
 
 function value<T>(parsed: Parsed<T>): T {

@@ -149,7 +149,7 @@ function withMessage(
   return {
     ...readySession,
     messages: [
-      { type, code, target, content: "x", contentType: "plain" as const, resolution: "recoverable" as const },
+      { type, code, target, text: "x", contentType: "plain" as const, resolution: "recoverable" as const },
     ],
   };
 }
