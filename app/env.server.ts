@@ -47,6 +47,15 @@ export const envSchema = z.object({
     .min(1)
     .default(60)
     .describe("how long a completion's driver holds it before recovery may take over"),
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(300)
+    .default(15)
+    .describe(
+      "how long a running request holds its Idempotency-Key without renewing it; a dead instance's keys are free after this",
+    ),
   RECOVERY_INTERVAL_SECONDS: z.coerce
     .number()
     .int()

@@ -23,6 +23,7 @@ import { AcpError } from "./errors";
 import {
   beginIdempotentRequest,
   finishIdempotentRequest,
+  holdIdempotentRequest,
   releaseIdempotentRequest,
   type StoredResponse,
 } from "./idempotency.server";
@@ -179,11 +180,14 @@ export async function handleAcpRequest({ request, operation, sessionId }: AcpReq
       return respond(start.response, { ...baseHeaders, "Idempotent-Replayed": "true" }, acceptLanguage);
     }
     let outcome: StoredResponse;
+    const stopHolding = holdIdempotentRequest(start.recordId);
     try {
       outcome = await executeAndCommit(auth, adapter, operation, sessionId, body, start.recordId);
     } catch (error) {
       await releaseIdempotentRequest(start.recordId);
       throw error;
+    } finally {
+      stopHolding();
     }
     // 5xx answers are never stored: a retry with the same key is a fresh request (RFC §6).
     if (outcome.status >= 500) await releaseIdempotentRequest(start.recordId);

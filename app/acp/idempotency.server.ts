@@ -1,12 +1,17 @@
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
+import { env } from "../env.server";
 import { localized } from "../i18n/catalog";
 import { AcpError } from "./errors";
 
 /** How long keys are kept (ACP RFC §6: at least 24 hours). */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
-/** An in-flight record older than this belongs to a request that died; another may take it over. */
-export const IN_FLIGHT_LEASE_MS = 60_000;
+/**
+ * An in-flight record whose lease ran out belongs to a request that died; another may take it over.
+ * A running request renews its lease (`holdIdempotentRequest`), so the lease can be short: an agent
+ * retrying after an instance died waits seconds, not minutes.
+ */
+const leaseMs = () => env().IDEMPOTENCY_LEASE_SECONDS * 1000;
 
 export interface StoredResponse {
   status: number;
@@ -51,7 +56,7 @@ export async function beginIdempotentRequest(
           key: scope.key,
           requestHash: scope.requestHash,
           state: "in_flight",
-          lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
+          lockedUntil: new Date(now.getTime() + leaseMs()),
           expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS),
         },
       });
@@ -104,7 +109,7 @@ export async function beginIdempotentRequest(
     }
     const takeover = await prisma.idempotencyRecord.updateMany({
       where: { id: existing.id, state: "in_flight", lockedUntil: existing.lockedUntil },
-      data: { lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS) },
+      data: { lockedUntil: new Date(now.getTime() + leaseMs()) },
     });
     if (takeover.count === 1) return { kind: "proceed", recordId: existing.id };
   }
@@ -118,6 +123,34 @@ export async function beginIdempotentRequest(
       retryAfterSeconds: 1,
     },
   );
+}
+
+/**
+ * Keeps the lease of a running request's key, renewing it every third of the lease, until the
+ * returned stop is called. A renewal that fails is logged and tried again at the next tick; if the
+ * process stalls for a whole lease, another instance may take the key over (the operations
+ * themselves stay safe: completion is fenced on its own, ADR 006).
+ */
+export function holdIdempotentRequest(recordId: string): () => void {
+  const renew = async () => {
+    try {
+      await prisma.idempotencyRecord.updateMany({
+        where: { id: recordId, state: "in_flight" },
+        data: { lockedUntil: new Date(Date.now() + leaseMs()) },
+      });
+    } catch (error) {
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "idempotency.renew_failed",
+          error: String(error).slice(0, 300),
+        }),
+      );
+    }
+  };
+  const timer = setInterval(() => void renew(), Math.max(250, Math.floor(leaseMs() / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Stores the response; call inside the transaction that commits the request's change. */
