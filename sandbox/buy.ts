@@ -5,7 +5,14 @@
  * for 3-D Secure, and the agent authenticates the buyer and completes again with the result.
  */
 import { readFileSync } from "node:fs";
-import { buildRequests, createAcpClient, paymentHandlerIdFrom, type AcpResponse } from "./agent/buyer";
+import {
+  buildRequests,
+  createAcpClient,
+  paymentHandlerIdFrom,
+  SAMPLE_ADDRESS,
+  SAMPLE_BUYER,
+  type AcpResponse,
+} from "./agent/buyer";
 import { STRIPE_API_VERSION } from "./stripe/version";
 
 const info = JSON.parse(
@@ -48,20 +55,8 @@ const items = [shippable[0], shippable.find((variant) => variant.title !== shipp
   }),
 );
 
-const buyer = {
-  first_name: "Ada",
-  last_name: "Lovelace",
-  email: "ada@example.com",
-  phone_number: "+15555550100",
-};
-const address = {
-  name: "Ada Lovelace",
-  line_one: "1 Infinite Loop",
-  city: "Cupertino",
-  state: "CA",
-  country: "US",
-  postal_code: "95014",
-};
+const buyer = SAMPLE_BUYER;
+const address = SAMPLE_ADDRESS;
 
 show("discovery", await client.discovery());
 const created = show("create", await client.createCheckout(build.create({ items, buyer, address })));

@@ -185,6 +185,22 @@ export interface AddressInput {
   postal_code: string;
 }
 
+/** A buyer and a US address the sandbox store ships to: the sample purchase of the demo and tests. */
+export const SAMPLE_BUYER: BuyerInput = {
+  first_name: "Ada",
+  last_name: "Lovelace",
+  email: "ada@example.com",
+  phone_number: "+15555550100",
+};
+export const SAMPLE_ADDRESS: AddressInput = {
+  name: "Ada Lovelace",
+  line_one: "1 Infinite Loop",
+  city: "Cupertino",
+  state: "CA",
+  country: "US",
+  postal_code: "95014",
+};
+
 export interface CreateInput {
   items: ItemInput[];
   buyer?: BuyerInput;

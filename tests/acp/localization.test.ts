@@ -5,6 +5,8 @@ import {
   paymentHandlerIdFrom,
   validateResponse,
   type AcpResponse,
+  SAMPLE_ADDRESS,
+  SAMPLE_BUYER,
 } from "../../sandbox/agent/buyer";
 import { validateCheckoutDef } from "../../sandbox/agent/contract";
 import { validateDef } from "../../sandbox/agent/spec";
@@ -233,15 +235,8 @@ describe("ACP 2026-04-17 specifics", () => {
   it("words a declined payment and the shipping total in the buyer's language", async () => {
     const session = await readySession(stack, version, {
       items: [{ id: tee, quantity: 1 }],
-      buyer: { first_name: "Ada", last_name: "Lovelace", email: "ada@example.com" },
-      address: {
-        name: "Ada Lovelace",
-        line_one: "1 Infinite Loop",
-        city: "Cupertino",
-        state: "CA",
-        country: "US",
-        postal_code: "95014",
-      },
+      buyer: SAMPLE_BUYER,
+      address: SAMPLE_ADDRESS,
     });
     const total = (session.totals as Json[]).find((entry) => entry.type === "total")!.amount as number;
     const token = stack.stripe.grantSharedPaymentToken(DEMO_ACCOUNT_ID, {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { buildRequests, paymentHandlerIdFrom } from "../../sandbox/agent/buyer";
+import { buildRequests, paymentHandlerIdFrom, SAMPLE_ADDRESS, SAMPLE_BUYER } from "../../sandbox/agent/buyer";
 import { startWebhookReceiver, type WebhookReceiver } from "../../sandbox/agent/webhook-receiver";
 import { APP_PERMISSIONS } from "../../sandbox/stripe/accounts";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
@@ -20,20 +20,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const VERSION = "2026-04-17" as const;
 const build = buildRequests(VERSION);
-const buyer = {
-  first_name: "Ada",
-  last_name: "Lovelace",
-  email: "ada@example.com",
-  phone_number: "+15555550100",
-};
-const address = {
-  name: "Ada Lovelace",
-  line_one: "1 Infinite Loop",
-  city: "Cupertino",
-  state: "CA",
-  country: "US",
-  postal_code: "95014",
-};
+const buyer = SAMPLE_BUYER;
+const address = SAMPLE_ADDRESS;
 
 let stack: AcpStack;
 let browser: Browser;
