@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPairSync } from "node:crypto";
-import { buildRequests, createAcpClient, validateResponse } from "../../sandbox/agent/buyer";
+import {
+  buildRequests,
+  createAcpClient,
+  SAMPLE_ADDRESS,
+  SAMPLE_BUYER,
+  validateResponse,
+} from "../../sandbox/agent/buyer";
 import { validateCheckoutDef } from "../../sandbox/agent/contract";
 import { seedAgent } from "../../sandbox/app-seed/seed";
 import { EU_SHOP } from "../../sandbox/shopify-admin/fixtures/catalog";
@@ -15,20 +21,8 @@ let tee: string;
 let tote: string;
 let soldOut: string;
 
-const buyer = {
-  first_name: "Ada",
-  last_name: "Lovelace",
-  email: "ada@example.com",
-  phone_number: "+15555550100",
-};
-const address = {
-  name: "Ada Lovelace",
-  line_one: "1 Infinite Loop",
-  city: "Cupertino",
-  state: "CA",
-  country: "US",
-  postal_code: "95014",
-};
+const buyer = SAMPLE_BUYER;
+const address = SAMPLE_ADDRESS;
 
 beforeAll(async () => {
   stack = await startAcpStack();
