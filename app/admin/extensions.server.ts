@@ -1,16 +1,16 @@
 import { z } from "zod";
 import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
-import type { StoredProblem } from "../catalog/feed-store.server";
 // The blocks' own declarations of what these endpoints answer: one contract for both sides.
 import type { OrderAgentView } from "../../extensions/agent-order-block/src/view";
 import type { ProductFeedStatus } from "../../extensions/feed-product-block/src/view";
 
 type ProductFeedItem = ProductFeedStatus["items"][number];
-import { loadRules } from "../catalog/feed-store.server";
+import { loadRules, storedProblems, storedRowTitle } from "../catalog/feed-store.server";
 import { resolveEligibility } from "../catalog/rules";
 import { updateFeedRules } from "../catalog/sync.server";
 import type { CheckoutSession as SessionState } from "../checkout/model";
+import { ORDER_EVENT_FIELDS } from "./orders.server";
 import { isTestAgentId } from "./test-agent";
 
 /**
@@ -75,7 +75,7 @@ export async function productFeedStatus(shop: string, legacyId: string): Promise
       existing.markets.push(row.market);
       // An item is as good as its worst market.
       if (row.status === "invalid" && existing.status === "valid") existing.status = "invalid";
-      for (const problem of parseProblems(row.problems)) {
+      for (const problem of storedProblems(row.problems)) {
         if (
           !existing.problems.some((known) => known.code === problem.code && known.field === problem.field)
         ) {
@@ -86,10 +86,10 @@ export async function productFeedStatus(shop: string, legacyId: string): Promise
     }
     items.set(row.itemId, {
       itemId: row.itemId,
-      title: titleOf(row.row),
+      title: storedRowTitle(row.row),
       markets: [row.market],
       status: row.status === "excluded" ? "excluded" : row.status === "invalid" ? "invalid" : "valid",
-      problems: parseProblems(row.problems),
+      problems: storedProblems(row.problems),
     });
   }
   const list = [...items.values()];
@@ -109,20 +109,6 @@ export async function productFeedStatus(shop: string, legacyId: string): Promise
       defaults: rules.defaults,
     },
   };
-}
-
-function parseProblems(json: string | null): StoredProblem[] {
-  return json ? (JSON.parse(json) as StoredProblem[]) : [];
-}
-
-function titleOf(row: string | null): string | null {
-  if (!row) return null;
-  try {
-    const title = (JSON.parse(row) as { title?: unknown }).title;
-    return typeof title === "string" ? title : null;
-  } catch {
-    return null;
-  }
 }
 
 /** `null` follows the shop's default; a boolean overrides it for this product. */
@@ -189,16 +175,7 @@ export async function orderAgentView(shop: string, legacyId: string): Promise<Or
     prisma.agentEvent.findMany({
       where: { shop, sessionId: completion.sessionId },
       orderBy: { createdAt: "asc" },
-      select: {
-        id: true,
-        type: true,
-        status: true,
-        attempts: true,
-        lastStatus: true,
-        lastError: true,
-        createdAt: true,
-        deliveredAt: true,
-      },
+      select: ORDER_EVENT_FIELDS,
     }),
   ]);
   if (!session) return null;

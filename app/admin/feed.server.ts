@@ -1,5 +1,11 @@
 import prisma from "../db.server";
-import { statusCounts, type StatusCounts, type StoredProblem } from "../catalog/feed-store.server";
+import {
+  statusCounts,
+  storedProblems,
+  storedRowTitle,
+  type StatusCounts,
+  type StoredProblem,
+} from "../catalog/feed-store.server";
 import { feedUrlFor, rotateFeedToken, type FeedUrls } from "../catalog/feed-token.server";
 import { requestFullSync } from "../catalog/sync.server";
 import type { ActionResult } from "./forms";
@@ -163,22 +169,11 @@ function groupByItem(
       productId: item.productId,
       markets: [item.market],
       status: item.status === "excluded" ? "excluded" : "invalid",
-      title: titleOf(item.row),
-      problems: item.problems ? (JSON.parse(item.problems) as StoredProblem[]) : [],
+      title: storedRowTitle(item.row),
+      problems: storedProblems(item.problems),
     });
   }
   return [...grouped.values()];
-}
-
-/** Invalid items keep the row they would have had (OpenAI file-upload row); excluded ones have none. */
-function titleOf(row: string | null): string | null {
-  if (!row) return null;
-  try {
-    const title = (JSON.parse(row) as { title?: unknown }).title;
-    return typeof title === "string" ? title : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Queues a full sync (absorbed by one already queued); the page waits for a run started after `requestedAt`. */

@@ -14,6 +14,18 @@ export function parsePeriod(value: string | null): Period {
   return value && value in PERIODS ? (value as Period) : "30d";
 }
 
+/** The fields of an `AgentEvent` that `OrderEventView` shows. */
+export const ORDER_EVENT_FIELDS = {
+  id: true,
+  type: true,
+  status: true,
+  attempts: true,
+  lastStatus: true,
+  lastError: true,
+  createdAt: true,
+  deliveredAt: true,
+} as const;
+
 export interface OrderEventView {
   id: string;
   type: string;
@@ -208,17 +220,7 @@ export async function ordersOverview(
     prisma.agentEvent.findMany({
       where: { shop, sessionId: { in: ids } },
       orderBy: { createdAt: "asc" },
-      select: {
-        id: true,
-        sessionId: true,
-        type: true,
-        status: true,
-        attempts: true,
-        lastStatus: true,
-        lastError: true,
-        createdAt: true,
-        deliveredAt: true,
-      },
+      select: { ...ORDER_EVENT_FIELDS, sessionId: true },
     }),
     prisma.completion.findMany({
       where: { shop, sessionId: { in: ids } },

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import prisma from "../db.server";
 import { LATEST_ACP_VERSION } from "../acp/version-adapter";
+import { storedRowTitle } from "../catalog/feed-store.server";
 import { issueApiKey, revokeApiKey } from "../agents/keys.server";
 import { env } from "../env.server";
 import { decryptSecret } from "../lib/crypto.server";
@@ -61,7 +62,7 @@ export async function testPurchaseReadiness(shop: string): Promise<TestPurchaseR
     if (products.some((product) => product.itemId === item.itemId)) continue; // one row per market
     products.push({
       itemId: item.itemId,
-      title: titleOf(item.row) ?? item.itemId,
+      title: storedRowTitle(item.row) ?? item.itemId,
       currency: (item.currency ?? "usd").toLowerCase(),
     });
   }
@@ -96,16 +97,6 @@ function preferSampleCurrency<T extends { currency: string | null }>(rows: T[]):
   // A row without a currency is in the shop's own currency (a shop with one market).
   const usd = (row: T) => (row.currency === null ? 1 : row.currency.toLowerCase() === "usd" ? 2 : 0);
   return [...rows].sort((a, b) => usd(b) - usd(a));
-}
-
-function titleOf(row: string | null): string | null {
-  if (!row) return null;
-  try {
-    const parsed = JSON.parse(row) as { title?: unknown; price?: unknown };
-    return typeof parsed.title === "string" ? parsed.title : null;
-  } catch {
-    return null;
-  }
 }
 
 /** One HTTP exchange of the run, as the page shows it. Secrets are replaced before it is made. */

@@ -46,6 +46,15 @@ export async function feedPreview(
   const settings = await prisma.feedSettings.findUnique({ where: { shop }, select: { lastBuiltAt: true } });
   const safePage = Math.max(1, Math.floor(page) || 1);
   const skip = (safePage - 1) * PREVIEW_PAGE_SIZE;
+  const pageOf = (total: number, entries: PreviewEntry[]): FeedPreview => ({
+    view,
+    search: query,
+    page: safePage,
+    pageCount: Math.max(1, Math.ceil(total / PREVIEW_PAGE_SIZE)),
+    total,
+    built: Boolean(settings?.lastBuiltAt),
+    entries,
+  });
   if (view === "products") {
     // The search looks through the JSON agents receive (titles, ids, brands…).
     const productWhere = { shop, ...(query ? { acp: { contains: query } } : {}) };
@@ -59,14 +68,9 @@ export async function feedPreview(
         select: { productId: true, market: true, acp: true },
       }),
     ]);
-    return {
-      view,
-      search: query,
-      page: safePage,
-      pageCount: Math.max(1, Math.ceil(total / PREVIEW_PAGE_SIZE)),
+    return pageOf(
       total,
-      built: Boolean(settings?.lastBuiltAt),
-      entries: rows.map((row) => {
+      rows.map((row) => {
         const product = JSON.parse(row.acp) as {
           id: string;
           title?: string;
@@ -85,7 +89,7 @@ export async function feedPreview(
           json: JSON.stringify(product, null, 2),
         };
       }),
-    };
+    );
   }
   const where = { shop, status: "valid", ...(query ? { row: { contains: query } } : {}) };
   const [total, rows] = await Promise.all([
@@ -98,14 +102,9 @@ export async function feedPreview(
       select: { itemId: true, market: true, row: true },
     }),
   ]);
-  return {
-    view,
-    search: query,
-    page: safePage,
-    pageCount: Math.max(1, Math.ceil(total / PREVIEW_PAGE_SIZE)),
+  return pageOf(
     total,
-    built: Boolean(settings?.lastBuiltAt),
-    entries: rows.map((row) => {
+    rows.map((row) => {
       const served = JSON.parse(row.row ?? "{}") as Record<string, string>;
       return {
         key: `${row.itemId}|${row.market}`,
@@ -117,7 +116,7 @@ export async function feedPreview(
         json: JSON.stringify(served, null, 2),
       };
     }),
-  };
+  );
 }
 
 /** The rules as the form shows them. */

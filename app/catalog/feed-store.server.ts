@@ -32,6 +32,25 @@ export interface StoredProblem {
   message: string;
 }
 
+/** A stored item's problems (`FeedItem.problems`, JSON; none when null). */
+export function storedProblems(json: string | null): StoredProblem[] {
+  return json ? (JSON.parse(json) as StoredProblem[]) : [];
+}
+
+/**
+ * The title of a stored row (`FeedItem.row`, the OpenAI file-upload row as JSON). Invalid items keep
+ * the row they would have had; excluded ones have none.
+ */
+export function storedRowTitle(row: string | null): string | null {
+  if (!row) return null;
+  try {
+    const title = (JSON.parse(row) as { title?: unknown }).title;
+    return typeof title === "string" ? title : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Market of the rows of an excluded variant: it is in no market. */
 export const NO_MARKET = "*";
 

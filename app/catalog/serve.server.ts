@@ -173,7 +173,8 @@ async function* validRows(
   shop: string,
   range: { skip: number; take: number } | null,
 ): AsyncGenerator<string[]> {
-  let key: Keys | null = null;
+  // Ids are never empty, so the empty key is before every row.
+  let key: Keys = { productId: "", itemId: "", market: "" };
   let left = range ? range.take : Number.POSITIVE_INFINITY;
   if (range && range.skip > 0) {
     // The shard starts after the last item of the shard before it.
@@ -188,20 +189,12 @@ async function* validRows(
   }
   while (left > 0) {
     const limit = Math.min(PAGE_SIZE, left);
-    // Two whole statements rather than a nested `Prisma.sql` fragment: the PostgreSQL client is a
-    // second generated client, and fragments made by the first are not recognised as SQL by it.
-    const page = key
-      ? await prisma.$queryRaw<(Keys & { row: string | null })[]>`
-          SELECT "productId", "itemId", "market", "row" FROM "FeedItem"
-          WHERE "shop" = ${shop} AND "status" = 'valid'
-            AND ("productId", "itemId", "market") > (${key.productId}, ${key.itemId}, ${key.market})
-          ORDER BY "productId", "itemId", "market"
-          LIMIT ${limit}`
-      : await prisma.$queryRaw<(Keys & { row: string | null })[]>`
-          SELECT "productId", "itemId", "market", "row" FROM "FeedItem"
-          WHERE "shop" = ${shop} AND "status" = 'valid'
-          ORDER BY "productId", "itemId", "market"
-          LIMIT ${limit}`;
+    const page = await prisma.$queryRaw<(Keys & { row: string | null })[]>`
+      SELECT "productId", "itemId", "market", "row" FROM "FeedItem"
+      WHERE "shop" = ${shop} AND "status" = 'valid'
+        AND ("productId", "itemId", "market") > (${key.productId}, ${key.itemId}, ${key.market})
+      ORDER BY "productId", "itemId", "market"
+      LIMIT ${limit}`;
     if (page.length === 0) return;
     left -= page.length;
     key = page[page.length - 1];
