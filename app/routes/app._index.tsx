@@ -16,6 +16,7 @@ import {
 import { authenticate } from "../shopify.server";
 import { onboardingSteps, type StepStatus } from "../admin/onboarding.server";
 import { RouteError } from "../components/RouteError";
+import { StackedList } from "../components/StackedList";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -53,17 +54,7 @@ export default function Home() {
                 <ProgressBar progress={(done / steps.length) * 100} size="small" tone="primary" />
               </BlockStack>
               <Divider />
-              {/* The items are the list's direct children (a stack in between breaks the list for screen readers). */}
-              <ol
-                aria-label="Setup checklist"
-                style={{
-                  listStyle: "none",
-                  margin: 0,
-                  padding: 0,
-                  display: "grid",
-                  gap: "var(--p-space-300)",
-                }}
-              >
+              <StackedList label="Setup checklist">
                 {steps.map((step) => (
                   <li key={step.id} data-step={step.id} data-status={step.status}>
                     <Box paddingBlockEnd="300" borderBlockEndWidth="025" borderColor="border-secondary">
@@ -91,7 +82,7 @@ export default function Home() {
                     </Box>
                   </li>
                 ))}
-              </ol>
+              </StackedList>
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -30,6 +30,7 @@ import { failure, type ActionResult } from "../admin/forms";
 import { fieldError, FormErrorBanner } from "../components/FormErrors";
 import { formatDateTime } from "../components/format";
 import { RouteError } from "../components/RouteError";
+import { StackedList } from "../components/StackedList";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -182,22 +183,13 @@ export default function TestPurchase() {
                   </Text>
                 </Banner>
               )}
-              <ol
-                aria-label="Requests made"
-                style={{
-                  listStyle: "none",
-                  margin: 0,
-                  padding: 0,
-                  display: "grid",
-                  gap: "var(--p-space-300)",
-                }}
-              >
+              <StackedList label="Requests made">
                 {outcome.steps.map((step, index) => (
                   <li key={index} data-step-status={step.status ?? "error"}>
                     <StepCard step={step} index={index} />
                   </li>
                 ))}
-              </ol>
+              </StackedList>
             </BlockStack>
           </Layout.Section>
         ) : null}
