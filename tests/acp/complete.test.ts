@@ -8,7 +8,7 @@ import { ACP_VERSIONS, type AcpVersion } from "../../app/acp/version-adapter";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { TEST_ENCRYPTION_KEYS } from "../support/app-server";
 import { itemId, variant } from "../support/catalog";
-import { readySession as readyCheckout } from "../support/checkout-flow";
+import { paymentIntentsOf, readySession as readyCheckout, settledCompletion } from "../support/checkout-flow";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -92,12 +92,6 @@ function ordersFor(sessionId: string) {
   );
 }
 
-function intentsFor(sessionId: string) {
-  return stack.stripe
-    .paymentIntents(DEMO_ACCOUNT_ID)
-    .filter((intent) => intent.metadata?.checkout_session_id === sessionId);
-}
-
 describe.each(ACP_VERSIONS)("complete, ACP %s", (version) => {
   it("charges once on the merchant's Stripe, creates one paid Shopify order and answers with it", async () => {
     const session = await readySession(version);
@@ -121,7 +115,7 @@ describe.each(ACP_VERSIONS)("complete, ACP %s", (version) => {
     expect(ordersFor(session.id)).toHaveLength(1);
     expect(order.displayFinancialStatus).toBe("PAID");
     expect(order.sourceName).toBe("agentic-commerce");
-    const intents = intentsFor(session.id);
+    const intents = paymentIntentsOf(stack, session.id);
     expect(intents).toHaveLength(1);
     expect(intents[0].status).toBe("succeeded");
     expect(intents[0].amount_received).toBe(totalOf(session));
@@ -148,7 +142,7 @@ describe("complete: unhappy paths and concurrency (2026-04-17)", () => {
     expect(body.status).toBe("ready_for_payment");
     expect(body.messages).toEqual([expect.objectContaining({ type: "error", code: "payment_declined" })]);
     expect(ordersFor(session.id)).toHaveLength(0);
-    expect(intentsFor(session.id).every((intent) => intent.status !== "succeeded")).toBe(true);
+    expect(paymentIntentsOf(stack, session.id).every((intent) => intent.status !== "succeeded")).toBe(true);
   });
 
   it("refuses a token whose limit is below the total without charging", async () => {
@@ -185,7 +179,7 @@ describe("complete: unhappy paths and concurrency (2026-04-17)", () => {
       for (const response of responses) expect([200, 409]).toContain(response.status);
       expect(responses.some((response) => (response.body as Json).status === "completed")).toBe(true);
       expect(ordersFor(session.id)).toHaveLength(1);
-      const captured = intentsFor(session.id).filter((intent) => intent.status === "succeeded");
+      const captured = paymentIntentsOf(stack, session.id).filter((intent) => intent.status === "succeeded");
       expect(captured).toHaveLength(1);
       const final = await stack.client(version).getCheckout(session.id);
       expect((final.body as Json).status).toBe("completed");
@@ -216,17 +210,6 @@ describe("complete under faults (2026-04-17)", () => {
   const version = "2026-04-17" as const;
   const build = buildRequests(version);
 
-  async function waitForSettled(sessionId: string) {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const completion = await stack.db.completion.findUnique({ where: { sessionId } });
-      if (completion && ["completed", "declined", "voided"].includes(completion.step)) return completion;
-      if (Date.now() > deadline)
-        throw new Error(`completion of ${sessionId} did not settle: ${completion?.step}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
   it("Shopify failing to create the order (5xx) leaves the payment uncaptured until recovery completes it", async () => {
     const session = await readySession(version);
     const token = grant(session);
@@ -241,12 +224,16 @@ describe("complete under faults (2026-04-17)", () => {
     expect(response.body).toMatchObject({ type: "service_unavailable" });
     // While Shopify is down: authorized, not captured, no order.
     expect(ordersFor(session.id)).toHaveLength(0);
-    expect(intentsFor(session.id).filter((intent) => intent.status === "succeeded")).toHaveLength(0);
+    expect(
+      paymentIntentsOf(stack, session.id).filter((intent) => intent.status === "succeeded"),
+    ).toHaveLength(0);
     outage.remove();
-    const completion = await waitForSettled(session.id);
+    const completion = await settledCompletion(stack, session.id);
     expect(completion.step).toBe("completed");
     expect(ordersFor(session.id)).toHaveLength(1);
-    expect(intentsFor(session.id).filter((intent) => intent.status === "succeeded")).toHaveLength(1);
+    expect(
+      paymentIntentsOf(stack, session.id).filter((intent) => intent.status === "succeeded"),
+    ).toHaveLength(1);
     const final = await stack.client(version).getCheckout(session.id);
     expect((final.body as Json).status).toBe("completed");
   });
@@ -269,7 +256,7 @@ describe("complete under faults (2026-04-17)", () => {
     expect(body.status).not.toBe("completed");
     expect(ordersFor(session.id)).toHaveLength(0);
     expect(
-      intentsFor(session.id).every(
+      paymentIntentsOf(stack, session.id).every(
         (intent) => intent.status === "canceled" || intent.status === "requires_payment_method",
       ),
     ).toBe(true);
@@ -335,7 +322,7 @@ describe("after the purchase (2026-04-17)", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const refunds = stack.stripe
       .refunds(DEMO_ACCOUNT_ID)
-      .filter((refund) => refund.payment_intent === intentsFor(session.id)[0].id);
+      .filter((refund) => refund.payment_intent === paymentIntentsOf(stack, session.id)[0].id);
     expect(refunds.map((refund) => refund.amount)).toEqual([500]);
     expect(total).toBeGreaterThan(500);
     expect(eventsFor(session.id).map((delivery) => (delivery.body as Json).type)).toEqual(
@@ -355,7 +342,7 @@ describe("after the purchase (2026-04-17)", () => {
     expect(update.errors ?? [], JSON.stringify(update.body)).toEqual([]);
     expect(update.accepted).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const intent = intentsFor(session.id)[0];
+    const intent = paymentIntentsOf(stack, session.id)[0];
     const refunded = stack.stripe
       .refunds(DEMO_ACCOUNT_ID)
       .filter((refund) => refund.payment_intent === intent.id)

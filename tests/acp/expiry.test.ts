@@ -27,7 +27,9 @@ afterAll(async () => {
 
 async function openSession(): Promise<string> {
   const tote = itemId(stack.shopify, stack.shop, "Canvas Tote Bag");
-  const created = await stack.client(version).createCheckout(build.create({ items: [{ id: tote, quantity: 1 }] }));
+  const created = await stack
+    .client(version)
+    .createCheckout(build.create({ items: [{ id: tote, quantity: 1 }] }));
   expect(created.status, created.rawBody).toBe(201);
   return (created.body as Json).id as string;
 }
@@ -49,7 +51,9 @@ describe("session expiry sweep", () => {
     const live = await openSession();
     await backdate(stale);
     const tote = itemId(stack.shopify, stack.shop, "Canvas Tote Bag");
-    const cart = await stack.client(version).request("POST", "/carts", { line_items: [{ id: tote, quantity: 1 }] });
+    const cart = await stack
+      .client(version)
+      .request("POST", "/carts", { line_items: [{ id: tote, quantity: 1 }] });
     expect(cart.status, cart.rawBody).toBe(201);
     const cartId = (cart.body as Json).id as string;
     await stack.db.cart.update({ where: { id: cartId }, data: { expiresAt: new Date(Date.now() - 60_000) } });

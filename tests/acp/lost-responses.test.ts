@@ -3,7 +3,12 @@ import { buildRequests, paymentHandlerIdFrom } from "../../sandbox/agent/buyer";
 import { DEMO_ACCOUNT_ID } from "../../sandbox/stripe/accounts";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { itemId } from "../support/catalog";
-import { readySession as readyCheckout } from "../support/checkout-flow";
+import {
+  ordersOf,
+  paymentIntentsOf,
+  readySession as readyCheckout,
+  settledCompletion,
+} from "../support/checkout-flow";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -69,36 +74,15 @@ async function complete(session: Json, tokenId?: string) {
   return { token, response };
 }
 
-const intentsFor = (sessionId: string) =>
-  stack.stripe
-    .paymentIntents(DEMO_ACCOUNT_ID)
-    .filter((intent) => intent.metadata?.checkout_session_id === sessionId);
-
-const ordersFor = (sessionId: string) =>
-  [...stack.shopify.shops.get(stack.shop)!.orders.values()].filter(
-    (order) => order.sourceIdentifier === sessionId,
-  );
-
 const createRequests = () =>
   stack.stripe.requests.filter((entry) => entry.method === "POST" && entry.path === "/v1/payment_intents");
 
-async function settled(sessionId: string) {
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    const completion = await stack.db.completion.findUnique({ where: { sessionId } });
-    if (completion && ["completed", "declined", "voided"].includes(completion.step)) return completion;
-    if (Date.now() > deadline)
-      throw new Error(`completion of ${sessionId} did not settle: ${completion?.step}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** Exactly one PaymentIntent, captured for the session total, and exactly one paid order. */
 async function expectOneChargeOneOrder(session: Json) {
-  const intents = intentsFor(session.id);
+  const intents = paymentIntentsOf(stack, session.id);
   expect(intents).toHaveLength(1);
   expect(intents[0]).toMatchObject({ status: "succeeded", amount_received: totalOf(session) });
-  const orders = ordersFor(session.id);
+  const orders = ordersOf(stack, session.id);
   expect(orders).toHaveLength(1);
   expect(orders[0].displayFinancialStatus).toBe("PAID");
   const final = await stack.client(version).getCheckout(session.id);
@@ -144,7 +128,7 @@ describe("Stripe authorizes but the answer is lost", () => {
     const { response } = await complete(session);
     expect(response.status).toBe(503);
     expect(response.body).toMatchObject({ type: "service_unavailable" });
-    const completion = await settled(session.id);
+    const completion = await settledCompletion(stack, session.id);
     expect(completion.step).toBe("completed");
     expect(stack.stripe.counters.paymentIntentsCreated - before).toBe(1);
     const keys = new Set(
@@ -168,11 +152,11 @@ describe("Stripe authorizes but the answer is lost", () => {
     });
     const { token, response } = await complete(session);
     expect(response.status).toBe(503);
-    const completion = await settled(session.id);
+    const completion = await settledCompletion(stack, session.id);
     expect(completion.step).toBe("voided");
     expect(completion.attempts).toBeGreaterThanOrEqual(5);
-    expect(intentsFor(session.id)).toHaveLength(0);
-    expect(ordersFor(session.id)).toHaveLength(0);
+    expect(paymentIntentsOf(stack, session.id)).toHaveLength(0);
+    expect(ordersOf(stack, session.id)).toHaveLength(0);
     const reopened = (await stack.client(version).getCheckout(session.id)).body as Json;
     expect(reopened.status).toBe("ready_for_payment");
     expect(reopened.messages).toEqual([expect.objectContaining({ type: "error", code: "payment_declined" })]);
@@ -198,7 +182,7 @@ describe("Stripe captures but the answer is lost", () => {
     });
     const { response } = await complete(session);
     expect(response.status).toBe(503);
-    const completion = await settled(session.id);
+    const completion = await settledCompletion(stack, session.id);
     expect(completion.step).toBe("completed");
     expect(stack.stripe.counters.captures - before).toBe(1);
     await expectOneChargeOneOrder(session);
@@ -212,9 +196,9 @@ describe("Shopify creates the order but the answer is lost", () => {
     const { response } = await complete(session);
     expect(response.status).toBe(503);
     // The order exists (unpaid), the money is only authorized.
-    expect(ordersFor(session.id)).toHaveLength(1);
-    expect(intentsFor(session.id).map((intent) => intent.status)).toEqual(["requires_capture"]);
-    const completion = await settled(session.id);
+    expect(ordersOf(stack, session.id)).toHaveLength(1);
+    expect(paymentIntentsOf(stack, session.id).map((intent) => intent.status)).toEqual(["requires_capture"]);
+    const completion = await settledCompletion(stack, session.id);
     expect(completion.step).toBe("completed");
     await expectOneChargeOneOrder(session);
   }, 60_000);
@@ -226,6 +210,6 @@ describe("Shopify creates the order but the answer is lost", () => {
     expect(response.status).toBe(200);
     expect((response.body as Json).status).toBe("completed");
     await expectOneChargeOneOrder(session);
-    expect(ordersFor(session.id)[0].transactions.filter((t) => t.kind === "SALE")).toHaveLength(1);
+    expect(ordersOf(stack, session.id)[0].transactions.filter((t) => t.kind === "SALE")).toHaveLength(1);
   });
 });

@@ -31,7 +31,9 @@ afterAll(async () => {
 
 async function create(): Promise<Json> {
   const tote = itemId(stack.shopify, stack.shop, "Canvas Tote Bag");
-  const created = await stack.client(version).createCheckout(build.create({ items: [{ id: tote, quantity: 1 }] }));
+  const created = await stack
+    .client(version)
+    .createCheckout(build.create({ items: [{ id: tote, quantity: 1 }] }));
   expect(created.status, created.rawBody).toBe(201);
   return created.body as Json;
 }
@@ -47,7 +49,10 @@ describe("shop info cache", () => {
     const second = await create();
     const updated = await stack
       .client(version)
-      .updateCheckout(second.id, build.update({ items: [{ id: second.line_items[0].item.id, quantity: 2 }] }));
+      .updateCheckout(
+        second.id,
+        build.update({ items: [{ id: second.line_items[0].item.id, quantity: 2 }] }),
+      );
     expect(updated.status, updated.rawBody).toBe(200);
     expect(probe.hits).toBe(afterFirst);
     // The policy links still come from the cached copy.

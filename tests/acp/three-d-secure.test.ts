@@ -5,7 +5,7 @@ import { DEMO_ACCOUNT_ID } from "../../sandbox/stripe/accounts";
 import { ACP_VERSIONS, type AcpVersion } from "../../app/acp/version-adapter";
 import { startAcpStack, type AcpStack } from "../support/acp-stack";
 import { itemId } from "../support/catalog";
-import { readySession as readyCheckout } from "../support/checkout-flow";
+import { ordersOf, paymentIntentsOf, readySession as readyCheckout } from "../support/checkout-flow";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -46,16 +46,6 @@ function readySession(version: AcpVersion): Promise<Json> {
 
 const totalOf = (session: Json): number =>
   (session.totals as Json[]).find((total) => total.type === "total")!.amount;
-
-const intentsFor = (sessionId: string) =>
-  stack.stripe
-    .paymentIntents(DEMO_ACCOUNT_ID)
-    .filter((intent) => intent.metadata?.checkout_session_id === sessionId);
-
-const ordersFor = (sessionId: string) =>
-  [...stack.shopify.shops.get(stack.shop)!.orders.values()].filter(
-    (order) => order.sourceIdentifier === sessionId,
-  );
 
 function expectValid(version: AcpVersion, def: string, body: unknown) {
   const result = validateCheckoutDef(version, def, body);
@@ -106,10 +96,10 @@ describe.each(AUTHENTICATING_VERSIONS)("3-D Secure round trip, ACP %s", (version
       // Earlier metadata requires the buyer's browser channel, which an agent checkout does not have.
       expect(body.authentication_metadata).toBeUndefined();
     }
-    const [held] = intentsFor(session.id);
-    expect(intentsFor(session.id)).toHaveLength(1);
+    const [held] = paymentIntentsOf(stack, session.id);
+    expect(paymentIntentsOf(stack, session.id)).toHaveLength(1);
     expect(held.status).toBe("requires_action");
-    expect(ordersFor(session.id)).toHaveLength(0);
+    expect(ordersOf(stack, session.id)).toHaveLength(0);
 
     // The session is frozen while the buyer authenticates.
     const update = await stack
@@ -145,10 +135,10 @@ describe.each(AUTHENTICATING_VERSIONS)("3-D Secure round trip, ACP %s", (version
     expectValid(version, "CheckoutSessionWithOrder", completed.body);
     expect((completed.body as Json).status).toBe("completed");
 
-    const intents = intentsFor(session.id);
+    const intents = paymentIntentsOf(stack, session.id);
     expect(intents).toHaveLength(1);
     expect(intents[0]).toMatchObject({ id: held.id, status: "succeeded", amount_received: totalOf(session) });
-    const orders = ordersFor(session.id);
+    const orders = ordersOf(stack, session.id);
     expect(orders).toHaveLength(1);
     expect(orders[0].displayFinancialStatus).toBe("PAID");
     expect((completed.body as Json).order.id).toBe(orders[0].id);
@@ -166,13 +156,13 @@ describe.each(AUTHENTICATING_VERSIONS)("3-D Secure round trip, ACP %s", (version
     expect(declined.status).toBe("ready_for_payment");
     expect(declined.messages).toEqual([expect.objectContaining({ type: "error", code: "payment_declined" })]);
     expect(declined.authentication_metadata).toBeUndefined();
-    expect(intentsFor(session.id).map((intent) => intent.status)).toEqual(["canceled"]);
-    expect(ordersFor(session.id)).toHaveLength(0);
+    expect(paymentIntentsOf(stack, session.id).map((intent) => intent.status)).toEqual(["canceled"]);
+    expect(ordersOf(stack, session.id)).toHaveLength(0);
   });
 
   it("declines a result the issuer did not issue, and releases the authorization", async () => {
     const { session, payment } = await challenge(version);
-    const [held] = intentsFor(session.id);
+    const [held] = paymentIntentsOf(stack, session.id);
     const issued = stack.stripe.authenticateThreeDSecure(DEMO_ACCOUNT_ID, held.id);
     const forged = {
       ...payment,
@@ -190,8 +180,8 @@ describe.each(AUTHENTICATING_VERSIONS)("3-D Secure round trip, ACP %s", (version
     expect(response.status).toBe(200);
     expectValid(version, "CheckoutSession", response.body);
     expect((response.body as Json).messages[0]).toMatchObject({ code: "payment_declined" });
-    expect(intentsFor(session.id).map((intent) => intent.status)).toEqual(["canceled"]);
-    expect(ordersFor(session.id)).toHaveLength(0);
+    expect(paymentIntentsOf(stack, session.id).map((intent) => intent.status)).toEqual(["canceled"]);
+    expect(ordersOf(stack, session.id)).toHaveLength(0);
   });
 });
 
@@ -202,8 +192,8 @@ describe("3-D Secure on ACP 2025-09-29 (no authentication_result in this version
     expectValid("2025-09-29", "CheckoutSession", body);
     expect(body.status).toBe("ready_for_payment");
     expect(body.messages).toEqual([expect.objectContaining({ type: "error", code: "requires_3ds" })]);
-    expect(intentsFor(session.id).map((intent) => intent.status)).toEqual(["canceled"]);
-    expect(ordersFor(session.id)).toHaveLength(0);
+    expect(paymentIntentsOf(stack, session.id).map((intent) => intent.status)).toEqual(["canceled"]);
+    expect(ordersOf(stack, session.id)).toHaveLength(0);
   });
 });
 
@@ -222,12 +212,12 @@ describe("an abandoned 3-D Secure challenge", () => {
       },
     });
     const deadline = Date.now() + 30_000;
-    while (intentsFor(session.id)[0].status !== "canceled" && Date.now() < deadline) {
+    while (paymentIntentsOf(stack, session.id)[0].status !== "canceled" && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(intentsFor(session.id)[0].status).toBe("canceled");
+    expect(paymentIntentsOf(stack, session.id)[0].status).toBe("canceled");
     const final = await stack.client("2026-04-17").getCheckout(session.id);
     expect((final.body as Json).status).toBe("expired");
-    expect(ordersFor(session.id)).toHaveLength(0);
+    expect(ordersOf(stack, session.id)).toHaveLength(0);
   });
 });
